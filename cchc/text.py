@@ -1,0 +1,102 @@
+"""Text normalisation and number parsing shared by every reader."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_HYPHEN_SPACES = re.compile(r"\s*[-–—]\s*")
+
+
+def fold(value: object) -> str:
+    """Fold text for matching: lower case, no diacritics (đ → d), single spaces, no spaces around hyphens.
+
+    "Văn phòng HĐND- UBND huyện" and "van phong hdnd-ubnd huyen" fold to the same string, which is how
+    the HĐND/HDND typo and stray spaces are absorbed.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFD", str(value))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = _SPACES.sub(" ", text).strip()
+    return _HYPHEN_SPACES.sub("-", text)
+
+
+def clean(value: object) -> str:
+    """Cell text as a person reads it: NFC, single spaces, stripped; None and NaN give ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    text = unicodedata.normalize("NFC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    return clean(value) == ""
+
+
+class NumberError(ValueError):
+    """A cell that should hold a number does not."""
+
+
+def parse_points(value: object) -> float | None:
+    """Points such as "0,75", "3,5", "8.25", 1.75; blank gives None.
+
+    Points are small decimals, so a single comma or point is always the decimal mark.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    text = clean(value).replace(" ", "")
+    if text in ("", "-"):
+        return None
+    if re.fullmatch(r"[-+]?\d+([.,]\d+)?", text):
+        return float(text.replace(",", "."))
+    raise NumberError(text)
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+def parse_count(value: object) -> int:
+    """A count of dossiers: blank or "-" is 0, "1.234" (or "1,234") is 1234; fractions are refused.
+
+    Raises NumberError for anything that is not a whole number.
+    """
+    if value is None or isinstance(value, bool):
+        return 0
+    if isinstance(value, (int, float)):
+        if isinstance(value, float):
+            if math.isnan(value):
+                return 0
+            if not value.is_integer():
+                raise NumberError(clean(value))
+        return int(value)
+    text = clean(value).replace(" ", "").replace("\u00a0", "")
+    if text in ("", "-", "–"):
+        return 0
+    if _THOUSANDS.match(text):
+        return int(re.sub(r"[.,]", "", text))
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[-+]?\d+[.,]0+", text):
+        return int(re.split(r"[.,]", text)[0])
+    raise NumberError(text)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
