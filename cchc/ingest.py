@@ -1,0 +1,116 @@
+"""Check a workbook (which kind it is, its errors and warnings) and import it into the store.
+
+Used alike by the CLI and the Dữ liệu page, so both refuse and accept exactly the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Findings, WorkbookRefused
+from .plan import Plan, detect_plan_table, read_plan_workbook
+from .registry import Registry, load_registry
+from .stats import StatsResult, read_stats_workbook
+from .storage import ImportOutcome, Store
+from .workbook import load_workbook
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
+SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
+
+KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "targets": "Sửa chỉ tiêu"}
+
+
+@dataclass
+class CheckResult:
+    kind: str | None  # "plan" | "stats" | None when the file could not be read at all
+    findings: Findings
+    plan: Plan | None = None
+    stats: StatsResult | None = None
+    preview: dict = field(default_factory=dict)  # {"added": [(unit, period)], "replaced": [...]}
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.ok and (self.plan is not None or self.stats is not None)
+
+    def as_dict(self) -> dict:
+        out = {"ok": self.ok, "kind": self.kind, **self.findings.as_dict()}
+        if self.kind == "plan":
+            out["plan"] = self.plan.as_dict() if self.plan else None
+        elif self.kind == "stats":
+            out["stats"] = stats_object(self.stats) if self.stats is not None and self.ok else None
+        return out
+
+
+def stats_object(result: StatsResult) -> dict:
+    records = result.records
+    from .fields import STATS_FIELDS
+
+    return {"units": int(records["unit"].nunique()) if len(records) else 0,
+            "periods": sorted(records["period"].unique().tolist()) if len(records) else [],
+            "totals": {f: int(records[f].sum()) if len(records) else 0 for f in STATS_FIELDS}}
+
+
+def check_file(data: bytes, filename: str = "", registry: Registry | None = None) -> CheckResult:
+    """Read and check a workbook of either kind; never raises for bad input."""
+    registry = registry or load_registry()
+    try:
+        workbook = load_workbook(data, filename)
+    except WorkbookRefused as refused:
+        return CheckResult(None, refused.findings)
+    if detect_plan_table(workbook):
+        result = read_plan_workbook(workbook, registry, filename)
+        return CheckResult("plan", result.findings, plan=result.plan)
+    stats = read_stats_workbook(workbook, registry, filename)
+    return CheckResult("stats", stats.findings, stats=stats)
+
+
+def preview_import(store: Store, result: CheckResult) -> dict:
+    """What importing would add and replace, without storing anything."""
+    if result.kind == "stats" and result.ok:
+        added, replaced = store.preview_stats(result.stats.records)
+        return {"added": added, "replaced": replaced}
+    if result.kind == "plan" and result.ok:
+        replaced = result.plan.plan_year in store.plan_years()
+        return {"plan_year": result.plan.plan_year, "replaces_plan": replaced}
+    return {}
+
+
+def store_checked(store: Store, result: CheckResult, data: bytes, filename: str, user: str | None = None,
+                  illustrative: bool = False) -> ImportOutcome:
+    """Store a file that passed its check (one transaction)."""
+    if not result.ok:
+        raise ValueError("refused file cannot be stored")
+    if result.kind == "plan":
+        return store.import_plan(result.plan, data, filename, user, illustrative)
+    return store.import_stats(result.stats.records, data, filename, user, illustrative)
+
+
+def import_file(store: Store, data: bytes, filename: str = "", user: str | None = None,
+                illustrative: bool = False) -> tuple[CheckResult, ImportOutcome | None]:
+    result = check_file(data, filename)
+    if not result.ok:
+        return result, None
+    return result, store_checked(store, result, data, filename, user, illustrative)
+
+
+def load_sample_data(store: Store) -> None:
+    """Import the shipped plan and the illustrative 2019 statistics (marked illustrative)."""
+    for path in (SAMPLE_PLAN_FILE, SAMPLE_STATS_FILE):
+        data = path.read_bytes()
+        result, outcome = import_file(store, data, path.name, user="mẫu", illustrative=True)
+        if outcome is None:
+            raise RuntimeError(f"shipped sample {path.name} failed its check: {result.findings.errors[:3]}")
+
+
+def open_default_store(url: str | None = None) -> Store:
+    """The dashboard's store: the default database gets the sample data when it is new; a named one starts empty."""
+    from .storage import default_url
+    import os
+
+    explicit = url or os.environ.get("CCHC_DATABASE_URL")
+    store = Store(explicit or default_url())
+    if not explicit and store.is_new and store.import_count() == 0:
+        load_sample_data(store)
+    return store
