@@ -1,0 +1,130 @@
+import json
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from cchc.fields import STATS_FIELDS
+from cchc.metrics import rate
+from cchc.plan import read_plan
+from cchc.storage import Store, stats_rows
+from cchc.targets import Target
+from support import sample_plan_bytes
+
+
+def records(rows):
+    """rows: (unit, level, period, {field: value})."""
+    out = []
+    for unit, level, period, values in rows:
+        base = {f: 0 for f in STATS_FIELDS}
+        base.update(values)
+        out.append({"unit": unit, "level": level, "year": int(period[:4]), "month": int(period[5:]),
+                    "period": period, **base})
+    return pd.DataFrame(out)
+
+
+JAN = records([("UBND xã Ia Tul", "xã", "2019-01", {"received_total": 10, "resolved_total": 8,
+                                                     "resolved_on_time": 7, "resolved_late": 1}),
+               ("Phòng Tư pháp", "huyện", "2019-01", {"received_total": 4, "resolved_total": 4,
+                                                      "resolved_on_time": 4})])
+
+
+def test_plan_round_trip(store):
+    plan = read_plan(sample_plan_bytes()).plan
+    store.import_plan(plan, sample_plan_bytes(), "ke_hoach.xlsx", user="nv")
+    loaded = store.current_plan()
+    assert loaded.total == {"standard": 55.0, "appraised": 35.75, "lost": 19.25}
+    assert [c.code for c in loaded.criteria] == [c.code for c in plan.criteria]
+    by_code = {c.code: c for c in loaded.criteria}
+    assert by_code["7.2.2"].target == Target("online_l3_share", ">=", 0.2)
+    assert by_code["7.3.1"].partners[-1] == "Công an huyện"
+    history = store.import_history()
+    assert history.loc[0, "kind"] == "plan" and history.loc[0, "user"] == "nv"
+    assert store.import_content(int(history.loc[0, "id"])) == ("ke_hoach.xlsx", sample_plan_bytes())
+
+
+def test_second_plan_of_same_year_replaces_but_history_keeps(store):
+    plan = read_plan(sample_plan_bytes()).plan
+    store.import_plan(plan, sample_plan_bytes(), "a.xlsx")
+    store.import_plan(plan, sample_plan_bytes(), "b.xlsx")
+    assert store.plan_years() == [2019]
+    assert store.import_count() == 2
+    assert len(store.current_plan().criteria) == 27
+
+
+def test_target_correction_is_stored_and_recorded(store):
+    plan = read_plan(sample_plan_bytes()).plan
+    store.import_plan(plan, sample_plan_bytes(), "a.xlsx")
+    store.set_target("6.4", Target("criterion_rate", ">=", 1.0), user="admin")
+    store.set_target("7.2.2", None, user="admin")
+    by_code = {c.code: c for c in store.current_plan().criteria}
+    assert by_code["6.4"].target == Target("criterion_rate", ">=", 1.0)
+    assert by_code["7.2.2"].target is None
+    frame = store.targets_frame()
+    assert frame.set_index("code").loc["6.4", "source"] == "user"
+    assert store.import_history()["kind"].tolist()[:2] == ["targets", "targets"]
+
+
+def test_reimport_replaces_unit_month_and_never_counts_twice(store):
+    first = store.import_stats(JAN, b"jan-v1", "t1.xlsx")
+    assert len(first.added) == 2 and first.replaced == []
+    newer = records([("UBND xã Ia Tul", "xã", "2019-01", {"received_total": 12, "resolved_total": 10,
+                                                           "resolved_on_time": 10}),
+                     ("UBND xã Ia Tul", "xã", "2019-02", {"received_total": 5, "resolved_total": 5,
+                                                           "resolved_on_time": 5})])
+    preview_added, preview_replaced = store.preview_stats(newer)
+    assert preview_replaced == [("UBND xã Ia Tul", "2019-01")] and preview_added == [("UBND xã Ia Tul", "2019-02")]
+    second = store.import_stats(newer, b"jan-v2", "t2.xlsx")
+    assert second.replaced == [("UBND xã Ia Tul", "2019-01")]
+    totals = store.stats_totals()
+    assert totals["received_total"] == 12 + 4 + 5
+    assert store.stats_periods() == ["2019-01", "2019-02"]
+    with store.engine.connect() as conn:  # the older version stays in history
+        assert conn.execute(sa.select(sa.func.count()).select_from(stats_rows)).scalar_one() == 4
+    summary = store.import_history().iloc[0]["summary"]
+    assert summary["replaced"] == 1 and summary["added"] == 1
+
+
+def test_grouped_sums_in_the_database_and_rates_from_counts(store):
+    store.import_stats(JAN, b"x", "t.xlsx")
+    by_level = store.stats_grouped(by=("level",)).set_index("level")
+    assert by_level.loc["xã", "received_total"] == 10
+    totals = store.stats_totals(level="xã")
+    assert rate(totals, "on_time_rate") == pytest.approx(7 / 8)
+    overall = store.stats_totals()
+    # summed counts, not the average of 87,5% and 100%
+    assert rate(overall, "on_time_rate") == pytest.approx(11 / 12)
+    assert store.stats_totals(start="2019-02")["received_total"] == 0
+
+
+def test_a_failed_import_stores_nothing(store, monkeypatch):
+    store.import_stats(JAN, b"x", "t.xlsx")
+    before = (store.import_count(), store.stats_totals())
+    bad = JAN.copy()
+    bad.loc[1, "period"] = None  # the second insert fails inside the transaction (NOT NULL)
+    with pytest.raises(Exception):
+        store.import_stats(records([("UBND xã Ia Tul", "xã", "2019-01", {"received_total": 99})]).pipe(
+            lambda f: pd.concat([f, bad.iloc[[1]]])), b"y", "bad.xlsx")
+    assert (store.import_count(), store.stats_totals()) == before
+
+
+def test_named_database_starts_empty(tmp_path):
+    from cchc.ingest import open_default_store
+
+    s = open_default_store(f"sqlite:///{tmp_path / 'named.sqlite'}")
+    assert s.import_count() == 0 and s.current_plan() is None
+
+
+def test_default_database_gets_the_sample_once(tmp_path, monkeypatch):
+    from cchc import ingest, storage
+
+    monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
+    monkeypatch.setattr(storage, "DEFAULT_SQLITE", tmp_path / "cchc.sqlite")
+    s = ingest.open_default_store()
+    assert s.current_plan().total["lost"] == 19.25
+    assert s.has_illustrative_data()
+    assert s.stats_periods()[0] == "2019-01" and len(s.stats_periods()) == 12
+    count = s.import_count()
+    s.dispose()
+    again = ingest.open_default_store()
+    assert again.import_count() == count
