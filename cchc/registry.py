@@ -27,6 +27,7 @@ class Agency:
     level: str  # a level code from the organisation file ("huyện", "xã", ...); "" for groups without one
     kind: str  # agency | commune | partner | group
     aliases: tuple[str, ...] = ()
+    members: str = ""  # for groups: "kind:commune" (every unit of a kind), "stats" (units with statistics), "" (generic)
 
     @property
     def is_group(self) -> bool:
@@ -87,6 +88,21 @@ class Registry:
         return [a for a in self.agencies if not a.is_group and (level is None or a.level == level)]
 
 
+    def group_members(self, units_with_stats: set[str] = frozenset()) -> dict[str, set[str]]:
+        """The units each group stands for. Generic groups ("Cơ quan, đơn vị liên quan") have none."""
+        out: dict[str, set[str]] = {}
+        for group in (a for a in self.agencies if a.is_group and a.members):
+            if group.members.startswith("kind:"):
+                out[group.name] = {a.name for a in self.agencies if a.kind == group.members[5:]}
+            elif group.members == "stats":
+                out[group.name] = set(units_with_stats)
+        return out
+
+    def level_of(self, name: str) -> str:
+        agency = self.lookup(name)
+        return agency.level if agency else ""
+
+
 def parse_registry(text: str) -> Registry:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     agencies = []
@@ -97,7 +113,7 @@ def parse_registry(text: str) -> Registry:
         aliases = tuple(a for a in (clean(x) for x in (row.get("aliases") or "").split("|")) if a)
         agencies.append(Agency(name=name, short_name=clean(row.get("short_name")) or name,
                                level=clean(row.get("level")), kind=clean(row.get("kind")) or "agency",
-                               aliases=aliases))
+                               aliases=aliases, members=clean(row.get("members"))))
     return Registry(agencies)
 
 

@@ -256,6 +256,11 @@ class Store:
         frame["summary"] = frame["summary"].map(json.loads)
         return frame
 
+    def data_version(self) -> int:
+        """The latest entry's id: changes on every import or edit, so caches keyed on it stay correct."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0))).scalar_one())
+
     def import_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(imports)).scalar_one()

@@ -1,0 +1,58 @@
+"""CCHC dashboard: navigation and the shared filters (year, months, level) kept in the URL."""
+
+import streamlit as st
+
+from cchc import views
+from ui import common
+
+st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon="📊", layout="wide",
+                   initial_sidebar_state="expanded")
+
+st.html("""<style>
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+h1 { font-size: 2.2rem !important; }
+</style>""")
+
+pages = {
+    "Điều hành": [
+        st.Page("pages/tong_quan.py", title="Tổng quan", icon="📊", url_path="tong-quan", default=True),
+        st.Page("pages/giai_quyet.py", title="Giải quyết hồ sơ", icon="⏱️", url_path="giai-quyet"),
+        st.Page("pages/truc_tuyen.py", title="Trực tuyến và BCCI", icon="🌐", url_path="truc-tuyen"),
+        st.Page("pages/don_vi.py", title="Đơn vị", icon="🏢", url_path="don-vi"),
+    ],
+    "Quản trị": [
+        st.Page("pages/du_lieu.py", title="Dữ liệu", icon="📂", url_path="du-lieu"),
+    ],
+}
+navigation = st.navigation(pages)
+
+store = common.get_store()
+organisation = common.organisation()
+periods = common.query("stats_periods")
+years = sorted({int(p[:4]) for p in periods} | set(store.plan_years()))
+
+with st.sidebar:
+    st.markdown(f"### {organisation.name}")
+    if years:
+        year = st.selectbox("Năm", years, index=len(years) - 1, key="nam", bind="query-params",
+                            persist_state="session")
+        month_from, month_to = st.select_slider(
+            "Kỳ báo cáo (tháng)", options=list(range(1, 13)), value=(1, 12), key="thang", bind="query-params",
+            format_func=lambda m: f"T{m:02d}", persist_state="session")
+        levels = ["", *(code for code, _ in organisation.levels)]
+        level = st.selectbox("Cấp", levels, key="cap", bind="query-params", persist_state="session",
+                             format_func=lambda c: organisation.level_label(c) if c else "Tất cả các cấp")
+        in_year = [int(p[5:]) for p in periods if p.startswith(str(year))]
+        # The label states the months that really have data, not an empty tail of the slider.
+        shown_to = min(month_to, max(in_year)) if in_year and month_from <= max(in_year) else month_to
+        st.session_state["filters"] = views.Filters(int(year), int(month_from), int(shown_to), level or "")
+        if in_year:
+            st.caption(f"Số liệu thống kê năm {year}: tháng {min(in_year):02d} đến {max(in_year):02d}.")
+        else:
+            st.caption(f"Chưa có số liệu thống kê năm {year}.")
+    else:
+        st.session_state["filters"] = views.Filters(None)
+        st.caption("Chưa có dữ liệu. Tải tệp lên ở trang Dữ liệu.")
+
+navigation.run()

@@ -1,0 +1,199 @@
+"""Plotly figures for the dashboard and the reports: pure functions of plain data, no Streamlit.
+
+Meeting-room defaults: large fonts, Vietnamese separators (1.234,5; 95,2%), numeric months, titles that say
+what the chart shows and for which period, status colours that colour-blind viewers can tell apart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import formatting as fmt
+from .metrics import RATES
+from .status import STATUS_COLORS, STATUS_LABELS, STATUS_SYMBOLS, classify
+from .targets import Target
+
+FONT = dict(family="Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif", size=17, color="#1f2933")
+SERIES_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#D55E00", "#F0E442", "#000000"]
+TARGET_COLOR = "#B2182B"
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi",
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=22)),
+        font=FONT, separators=",.", template="plotly_white", height=height,
+        margin=dict(l=10, r=30, t=80, b=40), hoverlabel=dict(font_size=16),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        **extra,
+    )
+    return fig
+
+
+def empty_figure(title: str, message: str = "Chưa có số liệu cho lựa chọn này") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=20, color="#52606d"), x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=300)
+
+
+def domain_lost_bar(domains: pd.DataFrame, title: str) -> go.Figure:
+    """Lost points per domain, largest at the top, each bar named and labelled with its points."""
+    if domains.empty:
+        return empty_figure(title, "Chưa có kế hoạch")
+    frame = domains.sort_values("lost", ascending=True)
+    labels = [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"])]
+    fig = go.Figure(go.Bar(
+        x=frame["lost"], y=labels, orientation="h", marker_color="#D55E00",
+        text=[f"{fmt.points(v)} điểm" for v in frame["lost"]], textposition="outside", cliponaxis=False,
+        customdata=list(zip(frame["code"], frame["standard"], frame["appraised"])),
+        hovertemplate="%{y}<br>Điểm bị mất: %{x:.2f}<br>Điểm chuẩn: %{customdata[1]:.2f}"
+                      "<br>Điểm thẩm định: %{customdata[2]:.2f}<extra></extra>",
+        name="Điểm bị mất",
+    ))
+    fig.update_xaxes(title_text="Điểm bị mất", rangemode="tozero", range=[0, float(frame["lost"].max()) * 1.25])
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, height=max(320, 90 + 70 * len(frame)), showlegend=False)
+
+
+def rates_vs_targets(cards, title: str) -> go.Figure:
+    """One horizontal bar per rate, coloured by status, with its target marked: the overview's scoreboard."""
+    if not cards:
+        return empty_figure(title)
+    cards = list(reversed(cards))
+    values = [c.value if c.value is not None else 0 for c in cards]
+    labels = [f"{c.label}" + (f" ({c.criterion})" if c.criterion else "") for c in cards]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=values, y=labels, orientation="h", marker_color=[STATUS_COLORS[c.status] for c in cards],
+        text=[f"{fmt.percent(c.value)}  {STATUS_SYMBOLS[c.status]} {STATUS_LABELS[c.status]}" for c in cards],
+        textposition="outside", cliponaxis=False, name="Kết quả",
+        customdata=[[c.numerator, c.denominator] for c in cards],
+        hovertemplate="%{y}: %{x:.1%}<br>%{customdata[0]:,} / %{customdata[1]:,} hồ sơ<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[c.target.value if c.target else None for c in cards], y=labels, mode="markers",
+        marker=dict(symbol="line-ns", size=34, line=dict(width=4, color=TARGET_COLOR)), name="Chỉ tiêu",
+        hovertemplate="Chỉ tiêu: %{x:.0%}<extra></extra>",
+    ))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.32], title_text=None)
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, height=max(340, 100 + 62 * len(cards)), bargap=0.35)
+
+
+def monthly_rates(frame: pd.DataFrame, keys: tuple[str, ...], targets: dict[str, Target | None], title: str,
+                  ) -> go.Figure:
+    """Rates by month (from summed counts) with each target as a dashed line."""
+    if frame.empty:
+        return empty_figure(title)
+    x = pd.to_datetime(frame["period"] + "-01")
+    fig = go.Figure()
+    for i, key in enumerate(keys):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        fig.add_trace(go.Scatter(
+            x=x, y=frame[key], mode="lines+markers+text" if len(keys) == 1 else "lines+markers",
+            name=RATES[key].label, line=dict(color=color, width=4), marker=dict(size=10),
+            text=[fmt.percent(v) for v in frame[key]] if len(keys) == 1 else None, textposition="top center",
+            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + RATES[key].label + "</extra>",
+        ))
+        target = targets.get(key)
+        if target is not None:
+            fig.add_hline(y=target.value, line=dict(color=color if len(keys) > 1 else TARGET_COLOR, dash="dash",
+                                                    width=2.5),
+                          annotation_text=f"Chỉ tiêu {fmt.percent(target.value, 0)}",
+                          annotation_position="top left", annotation_font=dict(size=15))
+    top = max([1.0] if "on_time_rate" in keys else [0.0])
+    values = pd.concat([frame[k] for k in keys]).dropna()
+    highest = max([top, *(t.value for t in targets.values() if t is not None), *(values.tolist() or [0])])
+    fig.update_yaxes(tickformat=".0%", range=[_floor(values, keys), highest * 1.12 if highest else 1])
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M1", title_text=None)
+    return _layout(fig, title)
+
+
+def _floor(values: pd.Series, keys) -> float:
+    if "on_time_rate" in keys and len(values):
+        return max(0.0, min(0.8, float(values.min()) - 0.05))
+    return 0.0
+
+
+def unit_rates(frame: pd.DataFrame, key: str, target: Target | None, title: str, max_units: int = 40) -> go.Figure:
+    """Units ranked by one rate, coloured by status against the target; worst at the top."""
+    spec = RATES[key]
+    data = frame.dropna(subset=[key]).sort_values(key, ascending=False).tail(max_units)
+    if data.empty:
+        return empty_figure(title)
+    statuses = [classify(v, target) for v in data[key]]
+    numerator = sum(data[f] for f in spec.numerator)
+    denominator = sum(-data[f[1:]] if f.startswith("-") else data[f] for f in spec.denominator)
+    fig = go.Figure(go.Bar(
+        x=data[key], y=data["unit"], orientation="h", marker_color=[STATUS_COLORS[s] for s in statuses],
+        text=[fmt.percent(v) for v in data[key]], textposition="outside", cliponaxis=False,
+        customdata=list(zip(numerator, denominator, [STATUS_LABELS[s] for s in statuses])),
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[2]})<br>%{customdata[0]:,} / %{customdata[1]:,} hồ sơ"
+                      "<extra></extra>",
+        name=spec.label,
+    ))
+    if target is not None:
+        fig.add_vline(x=target.value, line=dict(color=TARGET_COLOR, dash="dash", width=2.5),
+                      annotation_text=f"Chỉ tiêu {fmt.percent(target.value, 0)}", annotation_position="top",
+                      annotation_font=dict(size=15))
+    low = 0.0
+    if key == "on_time_rate":
+        low = max(0.0, min(0.8, float(data[key].min()) - 0.05))
+    high = max(float(data[key].max()), target.value if target else 0) * 1.18 or 1
+    fig.update_xaxes(tickformat=".0%", range=[low, high])
+    fig.update_yaxes(automargin=True, tickfont=dict(size=15))
+    return _layout(fig, title, height=max(360, 110 + 30 * len(data)), showlegend=False)
+
+
+def monthly_counts(frame: pd.DataFrame, fields: dict[str, tuple[str, str]], title: str, stacked: bool = True
+                   ) -> go.Figure:
+    """Counts by month; fields maps a column to (Vietnamese label, colour)."""
+    if frame.empty:
+        return empty_figure(title)
+    x = pd.to_datetime(frame["period"] + "-01")
+    fig = go.Figure()
+    for column, (label, color) in fields.items():
+        fig.add_trace(go.Bar(x=x, y=frame[column], name=label, marker_color=color,
+                             hovertemplate="%{x|%m/%Y}: %{y:,} hồ sơ<extra>" + label + "</extra>"))
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M1")
+    fig.update_yaxes(title_text="Số hồ sơ", tickformat=",d")
+    return _layout(fig, title, barmode="stack" if stacked else "group")
+
+
+def status_donut(counts: dict[str, int], title: str) -> go.Figure:
+    order = [s for s in ("met", "close", "behind", "no_data") if counts.get(s)]
+    if not order:
+        return empty_figure(title, "Chưa có tiêu chí")
+    fig = go.Figure(go.Pie(
+        labels=[f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}" for s in order], values=[counts[s] for s in order],
+        marker=dict(colors=[STATUS_COLORS[s] for s in order], line=dict(color="white", width=2)), hole=0.55,
+        sort=False, direction="clockwise", textinfo="value", textfont=dict(size=20),
+        hovertemplate="%{label}: %{value} tiêu chí<extra></extra>",
+    ))
+    fig.add_annotation(text=f"<b>{sum(counts.values())}</b><br>tiêu chí", showarrow=False, font=dict(size=22))
+    return _layout(fig, title, height=380, legend=dict(orientation="v", x=1.02, y=0.5))
+
+
+def unit_vs_level(unit_rates: dict[str, float | None], level_rates: dict[str, float | None], keys: tuple[str, ...],
+                  targets: dict[str, Target | None], unit_name: str, level_name: str, title: str) -> go.Figure:
+    """A unit's rates beside the rates of its whole level, with targets."""
+    labels = [RATES[k].label for k in keys]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=[unit_rates.get(k) for k in keys], name=unit_name, marker_color="#0072B2",
+                         text=[fmt.percent(unit_rates.get(k)) for k in keys], textposition="outside",
+                         hovertemplate="%{x}: %{y:.1%}<extra>" + unit_name + "</extra>"))
+    fig.add_trace(go.Bar(x=labels, y=[level_rates.get(k) for k in keys], name=level_name, marker_color="#9E9E9E",
+                         text=[fmt.percent(level_rates.get(k)) for k in keys], textposition="outside",
+                         hovertemplate="%{x}: %{y:.1%}<extra>" + level_name + "</extra>"))
+    fig.add_trace(go.Scatter(x=labels, y=[targets[k].value if targets.get(k) else None for k in keys],
+                             mode="markers", name="Chỉ tiêu",
+                             marker=dict(symbol="line-ew", size=60, line=dict(width=4, color=TARGET_COLOR)),
+                             hovertemplate="Chỉ tiêu: %{y:.0%}<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.18])
+    return _layout(fig, title, barmode="group")

@@ -1,0 +1,318 @@
+"""What each dashboard page shows, computed from the store: pure functions, no Streamlit.
+
+Every rate is computed from counts summed over the chosen months, units and level (metrics.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import formatting as fmt
+from .fields import STATS_FIELDS
+from .metrics import METRIC_TO_RATE, RATES, add_rates, rate
+from .plan import Plan
+from .registry import Organisation
+from .status import classify
+from .storage import Store
+from .targets import METRICS, Target
+
+# The national norms the seed's plan also uses; they apply when no stored plan sets a target for a rate.
+DEFAULT_TARGETS: dict[str, Target] = {
+    "on_time_rate": Target("on_time_rate", "=", 1.0),
+    "apology_rate": Target("apology_rate", "=", 1.0),
+    "online_l3_share": Target("online_l3_share", ">=", 0.2),
+    "online_l4_share": Target("online_l4_share", ">=", 0.1),
+    "bcci_intake_share": Target("bcci_intake_share", ">=", 0.1),
+    "bcci_return_share": Target("bcci_return_share", ">=", 0.1),
+}
+HEADLINE_RATES = ("on_time_rate", "online_l3_share", "online_l4_share", "bcci_intake_share", "bcci_return_share",
+                  "apology_rate")
+ONLINE_RATES = ("online_l3_share", "online_l4_share", "bcci_intake_share", "bcci_return_share")
+NEW_ERA_RATES = ("online_full_share", "online_partial_share")  # Nghị định 42/2022: toàn trình / một phần
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None
+    month_from: int = 1
+    month_to: int = 12
+    level: str = ""  # "" means every level
+
+    @property
+    def start(self) -> str | None:
+        return f"{self.year}-{self.month_from:02d}" if self.year else None
+
+    @property
+    def end(self) -> str | None:
+        return f"{self.year}-{self.month_to:02d}" if self.year else None
+
+    def query(self) -> dict:
+        return {"start": self.start, "end": self.end, "level": self.level or None}
+
+    def describe(self, organisation: Organisation | None = None) -> str:
+        period = fmt.period_range_label(self.start, self.end)
+        level = organisation.level_label(self.level) if organisation and self.level else (
+            self.level or "tất cả các cấp")
+        return f"{period}, {level.lower() if self.level else level}"
+
+
+def available_years(store: Store) -> list[int]:
+    years = {int(p[:4]) for p in store.stats_periods()} | set(store.plan_years())
+    return sorted(years)
+
+
+def default_filters(store: Store) -> Filters:
+    """The latest year with statistics, January to its latest month: year to date."""
+    periods = store.stats_periods()
+    if periods:
+        last = max(periods)
+        return Filters(int(last[:4]), 1, int(last[5:]))
+    years = store.plan_years()
+    return Filters(years[-1] if years else None, 1, 12)
+
+
+def last_month_with_data(store: Store, year: int | None) -> int:
+    months = [int(p[5:]) for p in store.stats_periods() if year and p.startswith(str(year))]
+    return max(months) if months else 12
+
+
+def plan_for(store: Store, year: int | None) -> Plan | None:
+    """The plan that governs a year: its own, else the latest earlier one, else the latest stored."""
+    years = store.plan_years()
+    if not years:
+        return None
+    if year is not None and year in years:
+        return store.current_plan(year)
+    earlier = [y for y in years if year is not None and y <= year]
+    return store.current_plan(earlier[-1] if earlier else years[-1])
+
+
+def target_for(plan: Plan | None, metric: str) -> tuple[Target | None, str | None]:
+    """(target, criterion code) for a metric: the plan's, else the default norm."""
+    if plan is not None:
+        for criterion in plan.criteria:
+            if criterion.target is not None and criterion.target.metric == metric:
+                return criterion.target, criterion.code
+    return DEFAULT_TARGETS.get(metric), None
+
+
+@dataclass
+class RateCard:
+    key: str
+    label: str
+    value: float | None
+    target: Target | None
+    criterion: str | None
+    status: str
+    numerator: int
+    denominator: int
+
+
+def rate_cards(totals: dict[str, int], plan: Plan | None, keys=HEADLINE_RATES) -> list[RateCard]:
+    cards = []
+    for key in keys:
+        spec = RATES[key]
+        target, code = target_for(plan, spec.metric)
+        value = rate(totals, key)
+        numerator = sum(totals[f] for f in spec.numerator)
+        denominator = sum(-totals[f[1:]] if f.startswith("-") else totals[f] for f in spec.denominator)
+        cards.append(RateCard(key, spec.label, value, target, code or spec.criterion or None,
+                              classify(value, target), int(numerator), int(denominator)))
+    return cards
+
+
+def domain_lost(plan: Plan) -> pd.DataFrame:
+    """Lost points per domain, largest first, with the domain's name for the chart."""
+    frame = pd.DataFrame([{"code": d.code, "name": d.name, "standard": d.standard, "appraised": d.appraised,
+                           "lost": d.lost, "criteria": sum(1 for c in plan.criteria if c.domain == d.code)}
+                          for d in plan.domains])
+    return frame.sort_values(["lost", "code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def criteria_status(plan: Plan, totals: dict[str, int]) -> pd.DataFrame:
+    """Every criterion with its target, the value the statistics give (where they measure it) and its status."""
+    domain_names = {d.code: d.name for d in plan.domains}
+    rows = []
+    for c in plan.criteria:
+        metric = c.target.metric if c.target else None
+        rate_key = METRIC_TO_RATE.get(metric or "")
+        value = rate(totals, rate_key) if rate_key else None
+        rows.append({
+            "code": c.code, "name": c.name, "domain": c.domain, "domain_name": domain_names.get(c.domain, c.domain),
+            "standard": c.standard, "appraised": c.appraised, "lost": c.lost,
+            "metric": metric, "metric_label": METRICS[metric].label if metric in METRICS else "",
+            "target_text": target_text(c.target) if c.target else c.no_target_reason or "Không có chỉ tiêu định lượng",
+            "target_value": c.target.value if c.target else None,
+            "value": value, "status": classify(value, c.target),
+            "source": "stats" if rate_key and value is not None else None,
+            "lead": c.lead, "partners": c.partners, "timeline": c.timeline, "solution": c.solution,
+        })
+    return pd.DataFrame(rows)
+
+
+def target_text(target: Target) -> str:
+    op = {">=": "≥ ", "=": "", "<=": "≤ "}.get(target.op, "")
+    return f"{op}{fmt.percent(target.value, 0 if float(target.value * 100).is_integer() else 1)}"
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["status"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return {s: int(counts.get(s, 0)) for s in ("met", "close", "behind", "no_data")}
+
+
+def monthly(store: Store, filters: Filters, units=None) -> pd.DataFrame:
+    """One row per month of the chosen range: summed counts and rates."""
+    frame = store.stats_grouped(by=("period",), units=units, **filters.query())
+    return add_rates(frame)
+
+
+def by_unit(store: Store, filters: Filters) -> pd.DataFrame:
+    """One row per unit over the chosen months: summed counts and rates."""
+    frame = store.stats_grouped(by=("unit", "level"), **filters.query())
+    return add_rates(frame)
+
+
+def level_average(store: Store, filters: Filters, level: str) -> dict[str, float | None]:
+    """The rates of a whole level (its counts summed), the yardstick a unit is compared with."""
+    totals = store.stats_totals(start=filters.start, end=filters.end, level=level or None)
+    return {key: rate(totals, key) for key in RATES}
+
+
+def units_behind(units: pd.DataFrame, key: str, target: Target | None, min_denominator: int = 1) -> pd.DataFrame:
+    """Units below the target on one rate, the worst first, with the dossiers that would close the gap."""
+    if target is None or units.empty:
+        return units.iloc[0:0]
+    spec = RATES[key]
+    frame = units.copy()
+    denominator = sum(-frame[f[1:]] if f.startswith("-") else frame[f] for f in spec.denominator)
+    frame = frame[(denominator >= min_denominator) & frame[key].notna()]
+    frame = frame[frame[key].map(lambda v: classify(v, target) != "met")]
+    numerator = sum(frame[f] for f in spec.numerator)
+    denominator = denominator.loc[frame.index]
+    frame = frame.assign(gap=(target.value * denominator - numerator).clip(lower=0).round().astype(int))
+    return frame.sort_values([key, "gap"], ascending=[True, False]).reset_index(drop=True)
+
+
+def unit_criteria(plan: Plan, unit: str, level: str, organisation_groups: dict[str, set[str]] | None = None
+                  ) -> tuple[list[str], list[str]]:
+    """Codes of the criteria a unit leads and supports: by name, or through a group it belongs to."""
+    groups = organisation_groups or {}
+    names = {unit} | {g for g, members in groups.items() if unit in members}
+    leads = [c.code for c in plan.criteria if names & set(c.lead)]
+    supports = [c.code for c in plan.criteria if c.code not in leads and names & set(c.partners)]
+    return leads, supports
+
+
+def totals_from_frame(frame: pd.DataFrame) -> dict[str, int]:
+    return {f: int(frame[f].sum()) if len(frame) else 0 for f in STATS_FIELDS}
+
+
+def has_illustrative(store: Store) -> bool:
+    return store.has_illustrative_data()
+
+
+def stats_totals(store: Store, filters: Filters, units=None) -> dict[str, int]:
+    return store.stats_totals(units=units, **filters.query())
+
+
+def stats_periods(store: Store) -> list[str]:
+    return store.stats_periods()
+
+
+def stats_units(store: Store) -> pd.DataFrame:
+    return store.stats_units()
+
+
+def import_history(store: Store) -> pd.DataFrame:
+    return store.import_history()
+
+
+def behind_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Units behind on one rate, for display: Vietnamese headers, formatted numbers."""
+    spec = RATES[key]
+    denominator = sum(-frame[f[1:]] if f.startswith("-") else frame[f] for f in spec.denominator)
+    return pd.DataFrame({
+        "Đơn vị": frame["unit"],
+        spec.label: frame[key].map(fmt.percent),
+        "Số hồ sơ tính tỷ lệ": denominator.map(lambda v: fmt.number(v)),
+        "Số hồ sơ còn thiếu để đạt": frame["gap"].map(lambda v: fmt.number(v)),
+    })
+
+
+def criteria_table(status: pd.DataFrame) -> pd.DataFrame:
+    from .status import badge
+
+    return pd.DataFrame({
+        "Mã": status["code"],
+        "Tiêu chí": status["name"],
+        "Lĩnh vực": status["domain_name"],
+        "Điểm bị mất": status["lost"].map(fmt.points),
+        "Chỉ tiêu": status["target_text"],
+        "Hiện tại": status["value"].map(fmt.percent),
+        "Tình trạng": status["status"].map(badge),
+        "Chủ trì": status["lead"].map(", ".join),
+    })
+
+
+def processing_table(units: pd.DataFrame, on_time_target: Target | None) -> pd.DataFrame:
+    """Per unit: the counts behind every processing rate, and the rates."""
+    from .status import badge
+
+    frame = units.sort_values("on_time_rate", na_position="last")
+    return pd.DataFrame({
+        "Đơn vị": frame["unit"],
+        "Cấp": frame["level"],
+        "Tiếp nhận": frame["received_total"].map(fmt.number),
+        "Đã giải quyết": frame["resolved_total"].map(fmt.number),
+        "Trước hạn": frame["resolved_early"].map(fmt.number),
+        "Đúng hạn": frame["resolved_on_time"].map(fmt.number),
+        "Quá hạn": frame["resolved_late"].map(fmt.number),
+        "Tỷ lệ đúng hạn": frame["on_time_rate"].map(fmt.percent),
+        "Tình trạng": frame["on_time_rate"].map(lambda v: badge(classify(None if pd.isna(v) else v,
+                                                                          on_time_target))),
+        "Đang giải quyết": frame["pending_total"].map(fmt.number),
+        "Đang quá hạn": frame["pending_overdue"].map(fmt.number),
+        "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
+        "Tỷ lệ xin lỗi": frame["apology_rate"].map(fmt.percent),
+    })
+
+
+def online_table(units: pd.DataFrame) -> pd.DataFrame:
+    frame = units.sort_values("online_l3_share", na_position="last")
+    out = pd.DataFrame({
+        "Đơn vị": frame["unit"],
+        "Cấp": frame["level"],
+        "Hồ sơ mới tiếp nhận": frame["new_received"].map(fmt.number),
+        "Trực tuyến mức độ 3": frame["received_online_l3"].map(fmt.number),
+        "Tỷ lệ mức độ 3": frame["online_l3_share"].map(fmt.percent),
+        "Trực tuyến mức độ 4": frame["received_online_l4"].map(fmt.number),
+        "Tỷ lệ mức độ 4": frame["online_l4_share"].map(fmt.percent),
+        "Tiếp nhận qua BCCI": frame["received_bcci"].map(fmt.number),
+        "Tỷ lệ tiếp nhận BCCI": frame["bcci_intake_share"].map(fmt.percent),
+        "Đã giải quyết": frame["resolved_total"].map(fmt.number),
+        "Trả kết quả qua BCCI": frame["returned_bcci"].map(fmt.number),
+        "Tỷ lệ trả BCCI": frame["bcci_return_share"].map(fmt.percent),
+    })
+    if frame["received_online_full"].sum() or frame["received_online_partial"].sum():
+        out["Toàn trình"] = frame["received_online_full"].map(fmt.number)
+        out["Một phần"] = frame["received_online_partial"].map(fmt.number)
+    return out
+
+
+def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Tháng": frame["period"].map(fmt.period_label),
+        "Tiếp nhận": frame["received_total"].map(fmt.number),
+        "Mới tiếp nhận": frame["new_received"].map(fmt.number),
+        "Đã giải quyết": frame["resolved_total"].map(fmt.number),
+        "Đúng hạn (gồm trước hạn)": (frame["resolved_early"] + frame["resolved_on_time"]).map(fmt.number),
+        "Quá hạn": frame["resolved_late"].map(fmt.number),
+        "Tỷ lệ đúng hạn": frame["on_time_rate"].map(fmt.percent),
+        "Mức độ 3": frame["received_online_l3"].map(fmt.number),
+        "Mức độ 4": frame["received_online_l4"].map(fmt.number),
+        "Tiếp nhận BCCI": frame["received_bcci"].map(fmt.number),
+        "Trả BCCI": frame["returned_bcci"].map(fmt.number),
+        "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
+    })

@@ -1,0 +1,90 @@
+"""Đơn vị: one agency or commune — its criteria, its monthly figures, and how it compares with its level."""
+
+import streamlit as st
+
+from cchc import figures, views
+from cchc import formatting as fmt
+from cchc.status import badge
+from ui import common
+
+f = common.filters()
+organisation = common.organisation()
+registry = common.registry()
+stats_units = common.query("stats_units")
+known = [a.name for a in registry.units() if a.kind != "partner"]
+options = list(dict.fromkeys([*stats_units["unit"].tolist(), *known]))
+
+# A link may name the unit by a short name or alias (?don_vi=Ia Tul): resolve it before the widget reads it.
+asked = st.query_params.get("don_vi")
+if asked and asked not in options:
+    agency = registry.lookup(asked)
+    if agency is not None and agency.name in options:
+        st.session_state["don_vi"] = agency.name
+
+st.title("Đơn vị")
+unit = st.selectbox("Chọn cơ quan, đơn vị hoặc xã", options, index=None, key="don_vi", bind="query-params",
+                    placeholder="Gõ tên để tìm…")
+if unit is None:
+    if asked:
+        st.warning(f"Không tìm thấy đơn vị “{asked}”. Hãy chọn trong danh sách.")
+    st.info("Chọn một đơn vị để xem các tiêu chí đơn vị chủ trì, phối hợp và số liệu của đơn vị.")
+    st.stop()
+
+level = registry.level_of(unit) or next(iter(stats_units.loc[stats_units["unit"] == unit, "level"]), "")
+st.caption(f"{organisation.level_label(level) if level else 'Chưa rõ cấp'} · {f.describe(organisation)}")
+common.illustrative_notice()
+
+plan = common.query("plan_for", f.year)
+unit_totals = common.query("stats_totals", views.Filters(f.year, f.month_from, f.month_to, ""), (unit,)) \
+    if f.year else None
+has_stats = bool(unit_totals and any(unit_totals.values()))
+
+st.subheader("Tiêu chí đơn vị chủ trì và phối hợp")
+if plan is None:
+    common.empty_state("kế hoạch")
+else:
+    groups = registry.group_members(set(stats_units["unit"]))
+    leads, supports = views.unit_criteria(plan, unit, level, groups)
+    status = views.criteria_status(plan, unit_totals or {k: 0 for k in views.STATS_FIELDS})
+    left, right = st.columns(2)
+    for col, title, codes in ((left, "Chủ trì", leads), (right, "Phối hợp", supports)):
+        with col:
+            st.markdown(f"**{title}: {len(codes)} tiêu chí**")
+            if codes:
+                common.dataframe(views.criteria_table(status[status["code"].isin(codes)])
+                                 .drop(columns=["Lĩnh vực", "Chủ trì"]))
+            else:
+                st.caption("Không có tiêu chí nào.")
+
+st.subheader("Số liệu giải quyết hồ sơ của đơn vị")
+if not has_stats:
+    st.info(f"Chưa có số liệu thống kê TTHC của {unit} trong kỳ đã chọn.")
+    st.stop()
+
+unit_filters = views.Filters(f.year, f.month_from, f.month_to, "")
+by_month = common.query("monthly", unit_filters, (unit,))
+cards = views.rate_cards(unit_totals, plan)
+targets = {c.key: c.target for c in cards}
+cols = st.columns(len(cards))
+for col, card in zip(cols, cards):
+    col.metric(card.label, fmt.percent(card.value), delta=badge(card.status), delta_color="off", border=True)
+
+left, right = st.columns(2)
+with left:
+    common.show_chart(figures.monthly_rates(by_month, ("on_time_rate",), targets,
+                                            f"{unit}: tỷ lệ giải quyết đúng hạn theo tháng"), key="unit_on_time")
+with right:
+    common.show_chart(figures.monthly_rates(by_month, ("online_l3_share", "online_l4_share"), targets,
+                                            f"{unit}: tỷ lệ hồ sơ trực tuyến mức độ 3, 4 theo tháng"),
+                      key="unit_online")
+
+level_rates = common.query("level_average", unit_filters, level)
+unit_rates = {c.key: c.value for c in cards}
+level_name = f"Bình quân {organisation.level_label(level).lower()}" if level else "Bình quân chung"
+common.show_chart(figures.unit_vs_level(unit_rates, level_rates, views.HEADLINE_RATES, targets, unit, level_name,
+                                        f"{unit} so với {level_name.lower()}, {f.describe(organisation)}"),
+                  key="unit_vs_level")
+st.caption("Bình quân của cấp = tổng số hồ sơ của mọi đơn vị cùng cấp chia nhau, không phải trung bình các tỷ lệ.")
+
+st.subheader("Số liệu từng tháng")
+common.dataframe(views.monthly_table(by_month))

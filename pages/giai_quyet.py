@@ -1,0 +1,72 @@
+"""Giải quyết hồ sơ: on-time processing by month and by unit, late dossiers and apologies (3.4, 3.7)."""
+
+import streamlit as st
+
+from cchc import figures, views
+from cchc import formatting as fmt
+from cchc.status import badge, classify
+from ui import common
+
+f = common.filters()
+common.page_header("Giải quyết hồ sơ thủ tục hành chính")
+totals = common.query("stats_totals", f) if f.year else {}
+if not totals or not any(totals.values()):
+    common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
+    st.stop()
+common.illustrative_notice()
+
+plan = common.query("plan_for", f.year)
+on_time_target, _ = views.target_for(plan, "on_time_rate")
+apology_target, _ = views.target_for(plan, "apology_rate")
+cards = {c.key: c for c in views.rate_cards(totals, plan, ("on_time_rate", "late_rate", "apology_rate"))}
+period = f.describe(common.organisation())
+
+cols = st.columns(5)
+cols[0].metric("Hồ sơ đã giải quyết", fmt.number(totals["resolved_total"]))
+cols[1].metric("Tỷ lệ đúng hạn", fmt.percent(cards["on_time_rate"].value),
+               delta=f"{badge(cards['on_time_rate'].status)} · chỉ tiêu {views.target_text(on_time_target)}",
+               delta_color="off")
+cols[2].metric("Hồ sơ giải quyết quá hạn", fmt.number(totals["resolved_late"]))
+cols[3].metric("Đang giải quyết quá hạn", fmt.number(totals["pending_overdue"]))
+cols[4].metric("Có văn bản xin lỗi", fmt.percent(cards["apology_rate"].value),
+               delta=f"{badge(cards['apology_rate'].status)} · chỉ tiêu {views.target_text(apology_target)}",
+               delta_color="off")
+
+by_month = common.query("monthly", f)
+common.show_chart(figures.monthly_rates(by_month, ("on_time_rate",), {"on_time_rate": on_time_target},
+                                        f"Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng, {period}"), key="on_time_month")
+
+units = common.query("by_unit", f)
+left, right = st.columns([3, 2])
+with left:
+    event = common.show_chart(
+        figures.unit_rates(units, "on_time_rate", on_time_target,
+                           f"Xếp hạng đơn vị theo tỷ lệ đúng hạn, {period}"),
+        key="on_time_units", on_select="rerun")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"], **common.filter_params()})
+    st.caption("Bấm vào cột của một đơn vị để mở trang đơn vị đó.")
+with right:
+    common.show_chart(figures.monthly_counts(by_month, {
+        "resolved_early": ("Trước hạn", "#56B4E9"), "resolved_on_time": ("Đúng hạn", "#0072B2"),
+        "resolved_late": ("Quá hạn", "#D55E00")}, f"Hồ sơ đã giải quyết theo tháng, {period}"), key="resolved_month")
+
+st.subheader("Hồ sơ quá hạn và văn bản xin lỗi (tiêu chí 3.7)")
+left, right = st.columns(2)
+with left:
+    common.show_chart(figures.monthly_rates(by_month, ("apology_rate",), {"apology_rate": apology_target},
+                                            f"Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi theo tháng, {period}"),
+                      key="apology_month")
+with right:
+    overdue = units[(units["resolved_late"] + units["pending_overdue"]) > 0].copy()
+    overdue["late_total"] = overdue["resolved_late"] + overdue["pending_overdue"]
+    common.show_chart(figures.monthly_counts(by_month, {
+        "resolved_late": ("Đã giải quyết quá hạn", "#D55E00"), "pending_overdue": ("Đang giải quyết quá hạn", "#CC79A7"),
+        "late_apologies": ("Có văn bản xin lỗi", "#009E73")},
+        f"Hồ sơ quá hạn và văn bản xin lỗi theo tháng, {period}", stacked=False), key="late_month")
+
+st.subheader("Số liệu theo đơn vị")
+st.caption("Mọi tỷ lệ được tính từ tổng số hồ sơ của cả kỳ (không lấy trung bình các tháng).")
+table = views.processing_table(units, on_time_target)
+common.dataframe(table)

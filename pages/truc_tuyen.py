@@ -1,0 +1,71 @@
+"""Trực tuyến và BCCI: online level 3/4 and postal (BCCI) shares against their targets (7.2.x, 7.3.x)."""
+
+import streamlit as st
+
+from cchc import figures, views
+from cchc import formatting as fmt
+from cchc.metrics import RATES
+from cchc.status import badge
+from ui import common
+
+f = common.filters()
+common.page_header("Dịch vụ công trực tuyến và bưu chính công ích (BCCI)")
+totals = common.query("stats_totals", f) if f.year else {}
+if not totals or not any(totals.values()):
+    common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
+    st.stop()
+common.illustrative_notice()
+
+plan = common.query("plan_for", f.year)
+period = f.describe(common.organisation())
+cards = views.rate_cards(totals, plan, views.ONLINE_RATES)
+targets = {c.key: c.target for c in cards}
+cols = st.columns(len(cards))
+for col, card in zip(cols, cards):
+    col.metric(card.label, fmt.percent(card.value),
+               delta=f"{badge(card.status)} · chỉ tiêu {views.target_text(card.target) if card.target else '–'}",
+               delta_color="off", border=True)
+    col.caption(f"{fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ")
+
+by_month = common.query("monthly", f)
+left, right = st.columns(2)
+with left:
+    common.show_chart(figures.monthly_rates(
+        by_month, ("online_l3_share", "online_l4_share"), targets,
+        f"Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 trên hồ sơ mới tiếp nhận, {period}"), key="online_month")
+with right:
+    common.show_chart(figures.monthly_rates(
+        by_month, ("bcci_intake_share", "bcci_return_share"), targets,
+        f"Tỷ lệ tiếp nhận và trả kết quả qua BCCI, {period}"), key="bcci_month")
+
+if totals["received_online_full"] or totals["received_online_partial"]:
+    new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES)
+    common.show_chart(figures.monthly_rates(
+        by_month, views.NEW_ERA_RATES, {c.key: c.target for c in new_cards},
+        f"Dịch vụ công trực tuyến toàn trình và một phần (Nghị định 42/2022), {period}"), key="full_partial")
+
+units = common.query("by_unit", f)
+st.subheader("Theo đơn vị")
+tabs = st.tabs([RATES[k].label for k in views.ONLINE_RATES])
+for tab, key in zip(tabs, views.ONLINE_RATES):
+    with tab:
+        event = common.show_chart(figures.unit_rates(units, key, targets.get(key),
+                                                     f"{RATES[key].label} theo đơn vị, {period}"),
+                                  key=f"units_{key}", on_select="rerun")
+        points = (event or {}).get("selection", {}).get("points", []) if event else []
+        if points:
+            st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"], **common.filter_params()})
+
+st.subheader("Đơn vị kéo tỷ lệ chung xuống dưới chỉ tiêu")
+st.caption("Sắp xếp theo số hồ sơ còn thiếu để đơn vị đạt chỉ tiêu: đơn vị thiếu nhiều nhất ảnh hưởng lớn nhất "
+           "đến tỷ lệ chung.")
+key = st.radio("Chỉ tiêu", views.ONLINE_RATES, format_func=lambda k: RATES[k].label, horizontal=True,
+               key="behind_rate")
+behind = views.units_behind(units, key, targets.get(key))
+if behind.empty:
+    st.success("Không có đơn vị nào dưới chỉ tiêu này trong kỳ đã chọn.")
+else:
+    common.dataframe(views.behind_table(behind.sort_values("gap", ascending=False), key))
+
+st.subheader("Số liệu theo đơn vị")
+common.dataframe(views.online_table(units))
