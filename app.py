@@ -1,11 +1,13 @@
 """CCHC dashboard: navigation and the shared filters (year, months, level) kept in the URL."""
 
+import logging
+
 import streamlit as st
 
 from cchc import views
 from ui import common
 
-st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon="📊", layout="wide",
+st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="expanded")
 
 st.html("""<style>
@@ -16,13 +18,13 @@ h1 { font-size: 2.2rem !important; }
 
 pages = {
     "Điều hành": [
-        st.Page("pages/tong_quan.py", title="Tổng quan", icon="📊", url_path="tong-quan", default=True),
-        st.Page("pages/giai_quyet.py", title="Giải quyết hồ sơ", icon="⏱️", url_path="giai-quyet"),
-        st.Page("pages/truc_tuyen.py", title="Trực tuyến và BCCI", icon="🌐", url_path="truc-tuyen"),
-        st.Page("pages/don_vi.py", title="Đơn vị", icon="🏢", url_path="don-vi"),
+        st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+        st.Page("pages/giai_quyet.py", title="Giải quyết hồ sơ", icon=":material/timer:", url_path="giai-quyet"),
+        st.Page("pages/truc_tuyen.py", title="Trực tuyến và BCCI", icon=":material/language:", url_path="truc-tuyen"),
+        st.Page("pages/don_vi.py", title="Đơn vị", icon=":material/apartment:", url_path="don-vi"),
     ],
     "Quản trị": [
-        st.Page("pages/du_lieu.py", title="Dữ liệu", icon="📂", url_path="du-lieu"),
+        st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/upload_file:", url_path="du-lieu"),
     ],
 }
 navigation = st.navigation(pages)
@@ -55,4 +57,9 @@ with st.sidebar:
         st.session_state["filters"] = views.Filters(None)
         st.caption("Chưa có dữ liệu. Tải tệp lên ở trang Dữ liệu.")
 
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # st.stop/st.rerun/st.switch_page are BaseExceptions and pass through untouched
+    logging.getLogger("cchc").exception("page failed: %s", navigation.title)
+    st.error("Đã xảy ra lỗi ngoài dự kiến khi hiển thị trang này. Dữ liệu đã lưu không bị ảnh hưởng. Hãy tải lại "
+             "trang; nếu lỗi còn, báo cho quản trị viên kèm thời điểm xảy ra.", icon=":material/error:")

@@ -23,13 +23,16 @@ PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi",
 
 
 def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=22)),
+    main, _, subtitle = title.partition("\n")  # a second line (the period, the filters) becomes the subtitle
+    settings = dict(
+        title=dict(text=main, x=0, xanchor="left", font=dict(size=22),
+                   subtitle=dict(text=subtitle, font=dict(size=15, color="#52606d"))),
         font=FONT, separators=",.", template="plotly_white", height=height,
-        margin=dict(l=10, r=30, t=80, b=40), hoverlabel=dict(font_size=16),
+        margin=dict(l=10, r=30, t=100 if subtitle else 80, b=40), hoverlabel=dict(font_size=16),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
-        **extra,
     )
+    settings.update(extra)
+    fig.update_layout(**settings)
     return fig
 
 
@@ -183,7 +186,7 @@ def status_donut(counts: dict[str, int], title: str) -> go.Figure:
 def unit_vs_level(unit_rates: dict[str, float | None], level_rates: dict[str, float | None], keys: tuple[str, ...],
                   targets: dict[str, Target | None], unit_name: str, level_name: str, title: str) -> go.Figure:
     """A unit's rates beside the rates of its whole level, with targets."""
-    labels = [RATES[k].label for k in keys]
+    labels = [RATES[k].short or RATES[k].label for k in keys]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=[unit_rates.get(k) for k in keys], name=unit_name, marker_color="#0072B2",
                          text=[fmt.percent(unit_rates.get(k)) for k in keys], textposition="outside",

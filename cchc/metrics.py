@@ -7,7 +7,7 @@ None / NaN where the denominator is zero ("no data" is not 0%).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,13 @@ class Rate:
     denominator: tuple[str, ...]  # summed; a leading "-" subtracts the field
     metric: str  # the target metric it measures (targets.METRICS)
     criterion: str  # the seed's criterion code, for reference
+    short: str = ""  # a label that fits a card on a projector
 
+
+_SHORT = {"on_time_rate": "Đúng hạn", "late_rate": "Quá hạn", "apology_rate": "Xin lỗi khi quá hạn",
+          "online_l3_share": "Trực tuyến mức độ 3", "online_l4_share": "Trực tuyến mức độ 4",
+          "online_full_share": "Toàn trình", "online_partial_share": "Một phần", "online_share": "Trực tuyến",
+          "bcci_intake_share": "Tiếp nhận qua BCCI", "bcci_return_share": "Trả kết quả qua BCCI"}
 
 RATES: dict[str, Rate] = {r.key: r for r in (
     Rate("on_time_rate", "Tỷ lệ giải quyết đúng hạn", ("resolved_early", "resolved_on_time"),
@@ -44,6 +50,7 @@ RATES: dict[str, Rate] = {r.key: r for r in (
     Rate("bcci_return_share", "Tỷ lệ kết quả trả qua BCCI", ("returned_bcci",), ("resolved_total",),
          "bcci_return_share", "7.3.3"),
 )}
+RATES = {key: replace(spec, short=_SHORT.get(key, "")) for key, spec in RATES.items()}
 
 METRIC_TO_RATE = {r.metric: r.key for r in RATES.values() if r.metric}
 

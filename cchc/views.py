@@ -316,3 +316,45 @@ def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Trả BCCI": frame["returned_bcci"].map(fmt.number),
         "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
     })
+
+
+def describe_import(summary: dict) -> str:
+    """One line on what an import held, for the history table."""
+    if "criteria" in summary:
+        return f"Kế hoạch năm {summary.get('plan_year')}: {summary['criteria']} tiêu chí"
+    if "rows" in summary:
+        periods = summary.get("periods") or []
+        span = (f"{fmt.period_label(periods[0])}–{fmt.period_label(periods[-1])}" if len(periods) > 1
+                else fmt.period_label(periods[0]) if periods else "")
+        return (f"{summary['units']} đơn vị, {span}: thêm {summary.get('added', 0)}, thay thế "
+                f"{summary.get('replaced', 0)} đơn vị-tháng")
+    if "code" in summary:
+        target = summary.get("target")
+        what = target_text(Target(**target)) if target else "không có chỉ tiêu"
+        return f"Sửa chỉ tiêu tiêu chí {summary['code']}: {what}"
+    return ""
+
+
+def target_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, Target | None]] | str:
+    """Targets edited in the table: [(code, Target or None)], or a Vietnamese message naming a bad row."""
+    changes = []
+    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows()):
+        keys = ("Chỉ số", "Phép so sánh", "Giá trị (%)")
+        if all(_same(old[k], new[k]) for k in keys):
+            continue
+        metric, op, value = (new[k] for k in keys)
+        if _blank(metric) and _blank(value):
+            changes.append((new["Mã"], None))
+            continue
+        if _blank(metric) or _blank(value) or _blank(op):
+            return f"Tiêu chí {new['Mã']}: cần đủ chỉ số, phép so sánh và giá trị (hoặc xóa cả ba)."
+        changes.append((new["Mã"], Target(str(metric), str(op), round(float(value) / 100, 6))))
+    return changes
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value == ""
+
+
+def _same(a, b) -> bool:
+    return (_blank(a) and _blank(b)) or a == b

@@ -4,7 +4,6 @@ import streamlit as st
 
 from cchc import figures, views
 from cchc import formatting as fmt
-from cchc.status import badge
 from ui import common
 
 f = common.filters()
@@ -65,24 +64,24 @@ unit_filters = views.Filters(f.year, f.month_from, f.month_to, "")
 by_month = common.query("monthly", unit_filters, (unit,))
 cards = views.rate_cards(unit_totals, plan)
 targets = {c.key: c.target for c in cards}
-cols = st.columns(len(cards))
-for col, card in zip(cols, cards):
-    col.metric(card.label, fmt.percent(card.value), delta=badge(card.status), delta_color="off", border=True)
+cols = st.columns(3)
+for i, card in enumerate(cards):
+    common.rate_metric(cols[i % 3], card)
 
 left, right = st.columns(2)
 with left:
     common.show_chart(figures.monthly_rates(by_month, ("on_time_rate",), targets,
-                                            f"{unit}: tỷ lệ giải quyết đúng hạn theo tháng"), key="unit_on_time")
+                                            f"Tỷ lệ giải quyết đúng hạn theo tháng\n{unit}"), key="unit_on_time")
 with right:
     common.show_chart(figures.monthly_rates(by_month, ("online_l3_share", "online_l4_share"), targets,
-                                            f"{unit}: tỷ lệ hồ sơ trực tuyến mức độ 3, 4 theo tháng"),
+                                            f"Tỷ lệ trực tuyến mức độ 3, 4 theo tháng\n{unit}"),
                       key="unit_online")
 
 level_rates = common.query("level_average", unit_filters, level)
 unit_rates = {c.key: c.value for c in cards}
 level_name = f"Bình quân {organisation.level_label(level).lower()}" if level else "Bình quân chung"
 common.show_chart(figures.unit_vs_level(unit_rates, level_rates, views.HEADLINE_RATES, targets, unit, level_name,
-                                        f"{unit} so với {level_name.lower()}, {f.describe(organisation)}"),
+                                        f"{unit} so với {level_name.lower()}\n{f.describe(organisation)}"),
                   key="unit_vs_level")
 st.caption("Bình quân của cấp = tổng số hồ sơ của mọi đơn vị cùng cấp chia nhau, không phải trung bình các tỷ lệ.")
 

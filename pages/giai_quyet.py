@@ -4,7 +4,6 @@ import streamlit as st
 
 from cchc import figures, views
 from cchc import formatting as fmt
-from cchc.status import badge, classify
 from ui import common
 
 f = common.filters()
@@ -22,26 +21,22 @@ cards = {c.key: c for c in views.rate_cards(totals, plan, ("on_time_rate", "late
 period = f.describe(common.organisation())
 
 cols = st.columns(5)
-cols[0].metric("Hồ sơ đã giải quyết", fmt.number(totals["resolved_total"]))
-cols[1].metric("Tỷ lệ đúng hạn", fmt.percent(cards["on_time_rate"].value),
-               delta=f"{badge(cards['on_time_rate'].status)} · chỉ tiêu {views.target_text(on_time_target)}",
-               delta_color="off")
-cols[2].metric("Hồ sơ giải quyết quá hạn", fmt.number(totals["resolved_late"]))
-cols[3].metric("Đang giải quyết quá hạn", fmt.number(totals["pending_overdue"]))
-cols[4].metric("Có văn bản xin lỗi", fmt.percent(cards["apology_rate"].value),
-               delta=f"{badge(cards['apology_rate'].status)} · chỉ tiêu {views.target_text(apology_target)}",
-               delta_color="off")
+common.rate_metric(cols[0], cards["on_time_rate"])
+cols[1].metric("Hồ sơ đã giải quyết", fmt.number(totals["resolved_total"]), border=True)
+cols[2].metric("Giải quyết quá hạn", fmt.number(totals["resolved_late"]), border=True)
+cols[3].metric("Đang giải quyết quá hạn", fmt.number(totals["pending_overdue"]), border=True)
+common.rate_metric(cols[4], cards["apology_rate"])
 
 by_month = common.query("monthly", f)
 common.show_chart(figures.monthly_rates(by_month, ("on_time_rate",), {"on_time_rate": on_time_target},
-                                        f"Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng, {period}"), key="on_time_month")
+                                        f"Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng\n{period}"), key="on_time_month")
 
 units = common.query("by_unit", f)
 left, right = st.columns([3, 2])
 with left:
     event = common.show_chart(
         figures.unit_rates(units, "on_time_rate", on_time_target,
-                           f"Xếp hạng đơn vị theo tỷ lệ đúng hạn, {period}"),
+                           f"Xếp hạng đơn vị theo tỷ lệ đúng hạn\n{period}"),
         key="on_time_units", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
@@ -50,13 +45,13 @@ with left:
 with right:
     common.show_chart(figures.monthly_counts(by_month, {
         "resolved_early": ("Trước hạn", "#56B4E9"), "resolved_on_time": ("Đúng hạn", "#0072B2"),
-        "resolved_late": ("Quá hạn", "#D55E00")}, f"Hồ sơ đã giải quyết theo tháng, {period}"), key="resolved_month")
+        "resolved_late": ("Quá hạn", "#D55E00")}, f"Hồ sơ đã giải quyết theo tháng\n{period}"), key="resolved_month")
 
 st.subheader("Hồ sơ quá hạn và văn bản xin lỗi (tiêu chí 3.7)")
 left, right = st.columns(2)
 with left:
     common.show_chart(figures.monthly_rates(by_month, ("apology_rate",), {"apology_rate": apology_target},
-                                            f"Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi theo tháng, {period}"),
+                                            f"Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi theo tháng\n{period}"),
                       key="apology_month")
 with right:
     overdue = units[(units["resolved_late"] + units["pending_overdue"]) > 0].copy()
@@ -64,7 +59,7 @@ with right:
     common.show_chart(figures.monthly_counts(by_month, {
         "resolved_late": ("Đã giải quyết quá hạn", "#D55E00"), "pending_overdue": ("Đang giải quyết quá hạn", "#CC79A7"),
         "late_apologies": ("Có văn bản xin lỗi", "#009E73")},
-        f"Hồ sơ quá hạn và văn bản xin lỗi theo tháng, {period}", stacked=False), key="late_month")
+        f"Hồ sơ quá hạn và văn bản xin lỗi theo tháng\n{period}", stacked=False), key="late_month")
 
 st.subheader("Số liệu theo đơn vị")
 st.caption("Mọi tỷ lệ được tính từ tổng số hồ sơ của cả kỳ (không lấy trung bình các tháng).")

@@ -32,10 +32,10 @@ left, right = st.columns([3, 2])
 with left:
     domains = views.domain_lost(plan)
     common.show_chart(figures.domain_lost_bar(
-        domains, f"Điểm bị mất theo lĩnh vực (thẩm định {plan.appraisal_year or ''}): "
-                 f"tổng {fmt.points(total['lost'])} điểm"), key="domain_lost")
+        domains, f"Điểm bị mất theo lĩnh vực: tổng {fmt.points(total['lost'])} điểm\n"
+                 f"Kết quả thẩm định Chỉ số CCHC năm {plan.appraisal_year or ''}"), key="domain_lost")
 with right:
-    common.show_chart(figures.status_donut(counts, f"Tình trạng {len(plan.criteria)} tiêu chí, "
+    common.show_chart(figures.status_donut(counts, f"Tình trạng {len(plan.criteria)} tiêu chí\n"
                                                    f"{fmt.period_range_label(f.start, f.end)}"), key="status_donut")
     st.markdown(" · ".join(f"{STATUS_SYMBOLS[s]} **{STATUS_LABELS[s]}**: {counts[s]}" for s in counts))
 
@@ -45,13 +45,10 @@ if not has_stats:
 else:
     cards = views.rate_cards(totals, plan)
     common.show_chart(figures.rates_vs_targets(
-        cards, f"Kết quả so với chỉ tiêu, {f.describe(common.organisation())}"), key="rates_vs_targets")
-    metric_cols = st.columns(len(cards))
-    for col, card in zip(metric_cols, cards):
-        target = views.target_text(card.target) if card.target else "–"
-        col.metric(card.label, fmt.percent(card.value),
-                   delta=f"{STATUS_SYMBOLS[card.status]} {STATUS_LABELS[card.status]} · chỉ tiêu {target}",
-                   delta_color="off", border=True)
+        cards, f"Kết quả so với chỉ tiêu\n{f.describe(common.organisation())}"), key="rates_vs_targets")
+    metric_cols = st.columns(3)
+    for i, card in enumerate(cards):
+        common.rate_metric(metric_cols[i % 3], card)
 
     units = common.query("by_unit", f)
     on_time_target, _ = views.target_for(plan, "on_time_rate")

@@ -5,7 +5,6 @@ import streamlit as st
 from cchc import figures, views
 from cchc import formatting as fmt
 from cchc.metrics import RATES
-from cchc.status import badge
 from ui import common
 
 f = common.filters()
@@ -22,9 +21,7 @@ cards = views.rate_cards(totals, plan, views.ONLINE_RATES)
 targets = {c.key: c.target for c in cards}
 cols = st.columns(len(cards))
 for col, card in zip(cols, cards):
-    col.metric(card.label, fmt.percent(card.value),
-               delta=f"{badge(card.status)} · chỉ tiêu {views.target_text(card.target) if card.target else '–'}",
-               delta_color="off", border=True)
+    common.rate_metric(col, card)
     col.caption(f"{fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ")
 
 by_month = common.query("monthly", f)
@@ -32,17 +29,17 @@ left, right = st.columns(2)
 with left:
     common.show_chart(figures.monthly_rates(
         by_month, ("online_l3_share", "online_l4_share"), targets,
-        f"Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 trên hồ sơ mới tiếp nhận, {period}"), key="online_month")
+        f"Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 trên hồ sơ mới tiếp nhận\n{period}"), key="online_month")
 with right:
     common.show_chart(figures.monthly_rates(
         by_month, ("bcci_intake_share", "bcci_return_share"), targets,
-        f"Tỷ lệ tiếp nhận và trả kết quả qua BCCI, {period}"), key="bcci_month")
+        f"Tỷ lệ tiếp nhận và trả kết quả qua BCCI\n{period}"), key="bcci_month")
 
 if totals["received_online_full"] or totals["received_online_partial"]:
     new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES)
     common.show_chart(figures.monthly_rates(
         by_month, views.NEW_ERA_RATES, {c.key: c.target for c in new_cards},
-        f"Dịch vụ công trực tuyến toàn trình và một phần (Nghị định 42/2022), {period}"), key="full_partial")
+        f"Dịch vụ công trực tuyến toàn trình và một phần (Nghị định 42/2022)\n{period}"), key="full_partial")
 
 units = common.query("by_unit", f)
 st.subheader("Theo đơn vị")
@@ -50,7 +47,7 @@ tabs = st.tabs([RATES[k].label for k in views.ONLINE_RATES])
 for tab, key in zip(tabs, views.ONLINE_RATES):
     with tab:
         event = common.show_chart(figures.unit_rates(units, key, targets.get(key),
-                                                     f"{RATES[key].label} theo đơn vị, {period}"),
+                                                     f"{RATES[key].label} theo đơn vị\n{period}"),
                                   key=f"units_{key}", on_select="rerun")
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         if points:

@@ -68,14 +68,14 @@ def show_chart(fig, key: str | None = None, on_select: str = "ignore"):
 
 def empty_state(what: str) -> None:
     st.info(f"Chưa có {what}. Hãy tải tệp lên ở trang **Dữ liệu** (kế hoạch hoặc thống kê TTHC hằng tháng).",
-            icon="📂")
-    st.page_link(DATA_PAGE, label="Đến trang Dữ liệu để tải tệp lên", icon="⬆️")
+            icon=":material/folder_open:")
+    st.page_link(DATA_PAGE, label="Đến trang Dữ liệu để tải tệp lên", icon=":material/upload:")
 
 
 def illustrative_notice() -> None:
     if query("has_illustrative"):
         st.warning("**Dữ liệu minh họa** – số liệu thống kê TTHC đang hiển thị là số liệu mẫu đi kèm phần mềm, "
-                   "không phải số liệu thật. Tải số liệu thật lên ở trang Dữ liệu để thay thế.", icon="⚠️")
+                   "không phải số liệu thật. Tải số liệu thật lên ở trang Dữ liệu để thay thế.", icon=":material/info:")
 
 
 def page_header(title: str, subtitle: str | None = None) -> None:
@@ -100,3 +100,35 @@ def filter_params() -> dict:
             continue
         params[key] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
     return params
+
+
+def current_user() -> str:
+    """Who is acting: the logged-in user where there is one, else the machine's user."""
+    try:
+        if getattr(st.user, "is_logged_in", False):
+            return st.user.get("email") or st.user.get("name") or "người dùng"
+    except Exception:  # st.user is unavailable outside a configured auth setup
+        pass
+    from cchc.storage import current_user as machine_user
+
+    return machine_user()
+
+
+_DELTA_COLORS = {"met": "blue", "close": "orange", "behind": "red", "no_data": "gray"}
+
+
+def rate_metric(container, card, show_counts: bool = True) -> None:
+    """A rate as a large number with its status and target underneath (colour and words, never colour alone)."""
+    from cchc import formatting as fmt
+    from cchc.metrics import RATES
+    from cchc.status import badge
+
+    spec = RATES[card.key]
+    label = spec.short or spec.label
+    if card.criterion:
+        label += f" ({card.criterion})"
+    target = views.target_text(card.target) if card.target else "–"
+    container.metric(label, fmt.percent(card.value), delta=f"{badge(card.status)} · chỉ tiêu {target}",
+                     delta_color=_DELTA_COLORS[card.status], delta_arrow="off", border=True,
+                     help=f"{spec.label}: {fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ"
+                     if show_counts else spec.label)

@@ -1,0 +1,155 @@
+"""Dữ liệu: upload a plan or statistics workbook, see its check before anything is stored, confirm, history."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from cchc import formatting as fmt
+from cchc import views
+from cchc.ingest import KIND_LABELS, check_file, preview_import, store_checked
+from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
+from cchc.targets import METRICS, Target
+from ui import common
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _check(sha256: str, name: str, _data: bytes):
+    return check_file(_data, name)
+
+
+def findings_table(result) -> pd.DataFrame:
+    rows = [{"Mức độ": "Lỗi", **_place(f)} for f in result.findings.errors]
+    rows += [{"Mức độ": "Cảnh báo", **_place(f)} for f in result.findings.warnings]
+    return pd.DataFrame(rows, columns=["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"])
+
+
+def _place(finding) -> dict:
+    return {"Sheet": finding.sheet or "", "Dòng": finding.row or None, "Cột": finding.column or "",
+            "Nội dung": finding.message}
+
+
+store = common.get_store()
+st.title("Dữ liệu")
+st.caption("Tải lên kế hoạch nâng cao Chỉ số CCHC hoặc số liệu thống kê TTHC hằng tháng (mẫu của phần mềm, hoặc "
+           "Biểu 06 xuất từ hệ thống Một cửa điện tử). Tệp được kiểm tra trước; chỉ khi bạn xác nhận mới được lưu.")
+
+st.session_state.setdefault("upload_round", 0)
+upload = st.file_uploader("Chọn tệp Excel (.xlsx, .xls, .ods)", type=["xlsx", "xlsm", "xls", "ods"],
+                          key=f"upload_{st.session_state['upload_round']}")
+if st.session_state.get("last_import"):
+    st.success(st.session_state.pop("last_import"), icon=":material/check_circle:")
+
+if upload is not None:
+    data = upload.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    with st.spinner("Đang kiểm tra tệp…"):
+        result = _check(sha, upload.name, data)
+    kind = KIND_LABELS.get(result.kind, "Không xác định")
+    st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
+    table = findings_table(result)
+    if not result.ok:
+        st.error(f"Tệp bị từ chối: {len(result.findings.errors)} lỗi. Không có gì được lưu. Hãy sửa các lỗi dưới "
+                 "đây rồi tải lên lại.", icon=":material/block:")
+    elif len(table):
+        st.warning(f"Tệp hợp lệ, có {len(result.findings.warnings)} cảnh báo. Hãy xem trước khi nhập.", icon=":material/warning:")
+    else:
+        st.success("Tệp hợp lệ, không có lỗi hay cảnh báo.", icon=":material/check_circle:")
+    if len(table):
+        common.dataframe(table, height=min(38 * (len(table) + 1), 420))
+
+    if result.ok:
+        preview = preview_import(store, result)
+        st.subheader("Xem trước")
+        if result.kind == "plan":
+            plan = result.plan
+            total = plan.total
+            st.markdown(f"Kế hoạch năm **{plan.plan_year}**: {len(plan.criteria)} tiêu chí trong "
+                        f"{len(plan.domains)} lĩnh vực; điểm chuẩn {fmt.points(total['standard'])}, thẩm định "
+                        f"{fmt.points(total['appraised'])}, bị mất **{fmt.points(total['lost'])}**.")
+            if preview.get("replaces_plan"):
+                st.info(f"Kế hoạch năm {plan.plan_year} đã có: bản mới sẽ thay thế, bản cũ vẫn được lưu trong lịch sử.")
+        else:
+            added, replaced = preview["added"], preview["replaced"]
+            st.markdown(f"Thêm **{len(added)}** đơn vị-tháng mới, thay thế **{len(replaced)}** đơn vị-tháng đã có "
+                        "(bản cũ vẫn giữ trong lịch sử, tổng số không bao giờ tính trùng).")
+            rows = [{"Đơn vị": u, "Tháng": fmt.period_label(p), "Thao tác": "Thêm mới"} for u, p in added]
+            rows += [{"Đơn vị": u, "Tháng": fmt.period_label(p), "Thao tác": "Thay thế"} for u, p in replaced]
+            common.dataframe(pd.DataFrame(rows).sort_values(["Thao tác", "Tháng", "Đơn vị"]), height=300)
+        if st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
+            outcome = store_checked(store, result, data, upload.name, user=common.current_user())
+            st.cache_data.clear()
+            message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
+            if result.kind == "stats":
+                message += f" Thêm {len(outcome.added)}, thay thế {len(outcome.replaced)} đơn vị-tháng."
+            st.session_state["last_import"] = message
+            st.session_state["upload_round"] += 1
+            st.rerun()
+
+st.divider()
+st.subheader("Lịch sử nhập dữ liệu")
+history = common.query("import_history")
+if history.empty:
+    common.empty_state("lần nhập dữ liệu nào")
+else:
+    shown = pd.DataFrame({
+        "Lần": history["id"],
+        "Thời điểm (UTC)": history["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        "Loại": history["kind"].map(lambda k: KIND_LABELS.get(k, k)),
+        "Tệp": history["filename"],
+        "Người nhập": history["user"],
+        "Nội dung": history["summary"].map(views.describe_import),
+        "Minh họa": history["illustrative"].map(lambda v: "Có" if v else ""),
+    })
+    common.dataframe(shown, height=min(38 * (len(shown) + 1), 420))
+    files = history[history["size"] > 0]
+    if len(files):
+        chosen = st.selectbox("Tải lại tệp gốc của lần nhập", files["id"].tolist(),
+                              format_func=lambda i: f"Lần {i}: {files.set_index('id').loc[i, 'filename']}")
+        name, content = store.import_content(int(chosen))
+        st.download_button("Tải tệp gốc", content, file_name=name, mime=XLSX_MIME, key="download_original")
+
+st.divider()
+st.subheader("Chỉ tiêu của các tiêu chí")
+plan = common.query("plan_for", common.filters().year)
+if plan is None:
+    st.caption("Chưa có kế hoạch.")
+else:
+    st.caption("Chỉ tiêu được đọc tự động từ cột “Giải pháp” của kế hoạch. Sửa ở đây nếu đọc chưa đúng; mỗi lần sửa "
+               "được ghi vào lịch sử.")
+    metric_keys = list(METRICS)
+    editable = pd.DataFrame([{
+        "Mã": c.code, "Tiêu chí": c.name,
+        "Chỉ số": c.target.metric if c.target else None,
+        "Phép so sánh": c.target.op if c.target else None,
+        "Giá trị (%)": round(c.target.value * 100, 4) if c.target else None,
+    } for c in plan.criteria])
+    edited = st.data_editor(
+        editable, hide_index=True, width="stretch", key="targets_editor", disabled=["Mã", "Tiêu chí"],
+        column_config={
+            "Chỉ số": st.column_config.SelectboxColumn(options=metric_keys, format_func=lambda k: METRICS[k].label),
+            "Phép so sánh": st.column_config.SelectboxColumn(options=[">=", "=", "<="]),
+            "Giá trị (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=0.5, format="%.1f"),
+        })
+    if st.button("Lưu chỉ tiêu", key="save_targets"):
+        changed = views.target_changes(editable, edited)
+        if isinstance(changed, str):
+            st.error(changed)
+        elif not changed:
+            st.info("Không có thay đổi nào.")
+        else:
+            for code, target in changed:
+                store.set_target(code, target, user=common.current_user(), plan_year=plan.plan_year)
+            st.cache_data.clear()
+            st.success(f"Đã lưu {len(changed)} chỉ tiêu.")
+            st.rerun()
+
+st.divider()
+st.subheader("Mẫu để tải về")
+cols = st.columns(2)
+cols[0].download_button("Mẫu kế hoạch (.xlsx)", PLAN_TEMPLATE_FILE.read_bytes(), file_name=PLAN_TEMPLATE_FILE.name,
+                        mime=XLSX_MIME, key="template_plan", width="stretch")
+cols[1].download_button("Mẫu thống kê TTHC hằng tháng (.xlsx)", STATS_TEMPLATE_FILE.read_bytes(),
+                        file_name=STATS_TEMPLATE_FILE.name, mime=XLSX_MIME, key="template_stats", width="stretch")
