@@ -41,10 +41,10 @@ with st.sidebar:
                             persist_state="session")
         month_from, month_to = st.select_slider(
             "Kỳ báo cáo (tháng)", options=list(range(1, 13)), value=(1, 12), key="thang", bind="query-params",
-            format_func=lambda m: f"T{m:02d}", persist_state="session")
+            format_func=common.month_label, persist_state="session")
         levels = ["", *(code for code, _ in organisation.levels)]
         level = st.selectbox("Cấp", levels, key="cap", bind="query-params", persist_state="session",
-                             format_func=lambda c: organisation.level_label(c) if c else "Tất cả các cấp")
+                             format_func=common.level_label)
         in_year = [int(p[5:]) for p in periods if p.startswith(str(year))]
         # The label states the months that really have data, not an empty tail of the slider.
         shown_to = min(month_to, max(in_year)) if in_year and month_from <= max(in_year) else month_to

@@ -21,6 +21,7 @@ if asked and asked not in options:
         st.session_state["don_vi"] = agency.name
 
 st.title("Đơn vị")
+common.illustrative_notice()
 unit = st.selectbox("Chọn cơ quan, đơn vị hoặc xã", options, index=None, key="don_vi", bind="query-params",
                     placeholder="Gõ tên để tìm…")
 if unit is None:
@@ -31,7 +32,6 @@ if unit is None:
 
 level = registry.level_of(unit) or next(iter(stats_units.loc[stats_units["unit"] == unit, "level"]), "")
 st.caption(f"{organisation.level_label(level) if level else 'Chưa rõ cấp'} · {f.describe(organisation)}")
-common.illustrative_notice()
 
 plan = common.query("plan_for", f.year)
 unit_totals = common.query("stats_totals", views.Filters(f.year, f.month_from, f.month_to, ""), (unit,)) \

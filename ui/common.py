@@ -91,14 +91,28 @@ def dataframe(frame: pd.DataFrame, **kwargs):
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
+def month_label(month: int) -> str:
+    return f"T{month:02d}"
+
+
+def level_label(code: str) -> str:
+    return organisation().level_label(code) if code else "Tất cả các cấp"
+
+
 def filter_params() -> dict:
-    """The shared filters as query parameters, to carry them into a drill-down page."""
-    params = {}
-    for key in ("nam", "thang", "cap"):
-        value = st.session_state.get(key)
-        if value in (None, "", ()):
-            continue
-        params[key] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    """The shared filters as query parameters, to carry them into a drill-down page.
+
+    Bound widgets keep their displayed option text in the URL (?thang=T04&thang=T06&cap=Cấp xã).
+    """
+    f = filters()
+    if not f.year:
+        return {}
+    params = {"nam": str(f.year)}
+    months = st.session_state.get("thang")
+    if months:
+        params["thang"] = [month_label(int(m)) for m in months]
+    if f.level:
+        params["cap"] = level_label(f.level)
     return params
 
 

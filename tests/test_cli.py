@@ -1,0 +1,136 @@
+"""The command line: exit codes, JSON contracts, and no traceback on any input."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from cchc.fields import STATS_FIELDS
+from cchc.sample import SAMPLE_STATS_FILE, SAMPLE_STATS_TEMPLATE_LAYOUT_FILE, build_template_workbook, sample_stats_table
+from support import ROOT, plan_bytes, sample_plan_bytes
+
+FINDING_KEYS = {"sheet", "row", "column", "message"}
+
+
+def cli(*args, env=None):
+    environment = {**os.environ, **(env or {})}
+    environment.pop("CCHC_DATABASE_URL", None)
+    if env and "CCHC_DATABASE_URL" in env:
+        environment["CCHC_DATABASE_URL"] = env["CCHC_DATABASE_URL"]
+    done = subprocess.run([sys.executable, "-m", "cchc", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=environment, timeout=120)
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    return done
+
+
+@pytest.fixture
+def files(tmp_path):
+    plan = tmp_path / "ke_hoach.xlsx"
+    plan.write_bytes(sample_plan_bytes())
+    bad_plan = tmp_path / "ke_hoach_loi.xlsx"
+    rows = [["3", "CẢI CÁCH TTHC", 2, 3, -1]]
+    bad_plan.write_bytes(plan_bytes(rows))
+    csv = tmp_path / "thong_ke.xlsx"
+    csv.write_text("Đơn vị,Tháng\nXã A,1\n", encoding="utf-8")
+    return {"plan": plan, "bad_plan": bad_plan, "csv": csv}
+
+
+def test_check_plan_json_contract(files):
+    done = cli("check", str(files["plan"]), "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["ok"] is True and payload["kind"] == "plan" and payload["errors"] == []
+    plan = payload["plan"]
+    assert plan["criteria"] == 27
+    assert plan["total"] == {"standard": 55.0, "appraised": 35.75, "lost": 19.25}
+    assert [d["code"] for d in plan["domains"]] == ["1", "3", "5", "6", "7"]
+    assert set(plan["domains"][0]) >= {"code", "name", "standard", "appraised", "lost"}
+    item = next(c for c in plan["criteria_list"] if c["code"] == "7.2.2")
+    assert item["target"] == {"metric": "online_l3_share", "op": ">=", "value": 0.2}
+    assert item["domain"] == "7" and item["lead"] == ["Phòng Văn hóa-Thông tin"]
+    assert next(c for c in plan["criteria_list"] if c["code"] == "6.4")["target"] is None
+    assert "stats" not in payload
+
+
+def test_check_stats_json_contract_both_layouts():
+    for path in (SAMPLE_STATS_FILE, SAMPLE_STATS_TEMPLATE_LAYOUT_FILE):
+        done = cli("check", str(path), "--json")
+        assert done.returncode == 0, done.stdout
+        payload = json.loads(done.stdout)
+        assert payload["kind"] == "stats" and payload["ok"] is True and "plan" not in payload
+        stats = payload["stats"]
+        assert stats["units"] == 20
+        assert stats["periods"] == [f"2019-{m:02d}" for m in range(1, 13)]
+        assert set(stats["totals"]) == set(STATS_FIELDS)
+        table = sample_stats_table()
+        assert stats["totals"] == {f: int(table[f].sum()) for f in STATS_FIELDS}
+
+
+def test_refused_file_exits_1_with_located_errors(files, tmp_path):
+    done = cli("check", str(files["bad_plan"]), "--json")
+    assert done.returncode == 1
+    payload = json.loads(done.stdout)
+    assert payload["ok"] is False and payload["errors"]
+    assert all(set(e) == FINDING_KEYS for e in payload["errors"] + payload["warnings"])
+    db = tmp_path / "x.sqlite"
+    done = cli("import", str(files["bad_plan"]), "--db", f"sqlite:///{db}")
+    assert done.returncode == 1 and "BỊ TỪ CHỐI" in done.stdout
+    summary = json.loads(cli("summary", "--db", f"sqlite:///{db}", "--json").stdout)
+    assert summary == {"plan": None, "stats": {"units": 0, "periods": [], "totals": {f: 0 for f in STATS_FIELDS}},
+                       "imports": 0}
+
+
+def test_renamed_csv_and_random_bytes_are_refused_without_traceback(files, tmp_path):
+    done = cli("check", str(files["csv"]), "--json")
+    assert done.returncode == 1
+    assert "không phải là tệp Excel" in json.loads(done.stdout)["errors"][0]["message"]
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04" + os.urandom(3000))
+    assert cli("check", str(junk)).returncode == 1
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(SAMPLE_STATS_FILE.read_bytes()[:5000])
+    done = cli("check", str(truncated), "--json")
+    assert done.returncode == 1 and json.loads(done.stdout)["errors"]
+
+
+def test_usage_errors_exit_2():
+    assert cli().returncode == 2
+    assert cli("frobnicate").returncode == 2
+    assert cli("check").returncode == 2
+    assert cli("check", "/no/such/file.xlsx").returncode == 2
+
+
+def test_import_then_summary_and_reimport_replaces(files, tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    done = cli("import", str(files["plan"]), "--db", url, "--json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["import_id"] == 1
+    table = sample_stats_table()
+    first = tmp_path / "q1.xlsx"
+    first.write_bytes(build_template_workbook(table[table["month"] <= 3]))
+    payload = json.loads(cli("import", str(first), "--db", url, "--json").stdout)
+    assert payload["ok"] and len(payload["added"]) == 60 and payload["replaced"] == []
+    again = tmp_path / "q1_sua.xlsx"
+    again.write_bytes(build_template_workbook(table[table["month"] <= 3]))
+    payload = json.loads(cli("import", str(again), "--db", url, "--json").stdout)
+    assert len(payload["replaced"]) == 60 and payload["added"] == []
+    summary = json.loads(cli("summary", "--db", url, "--json").stdout)
+    assert summary["imports"] == 3
+    assert summary["plan"]["total"]["lost"] == 19.25
+    assert summary["stats"]["periods"] == ["2019-01", "2019-02", "2019-03"]
+    q1 = table[table["month"] <= 3]
+    assert summary["stats"]["totals"]["received_total"] == int(q1["received_total"].sum())  # never counted twice
+
+
+def test_import_uses_database_url_from_environment(files, tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert cli("import", str(files["plan"]), env={"CCHC_DATABASE_URL": url}).returncode == 0
+    summary = json.loads(cli("summary", "--json", env={"CCHC_DATABASE_URL": url}).stdout)
+    assert summary["imports"] == 1 and summary["stats"]["units"] == 0  # a named database starts empty
+
+
+def test_human_output_is_vietnamese(files):
+    done = cli("check", str(files["plan"]))
+    assert done.returncode == 0 and "HỢP LỆ" in done.stdout and "19,25" in done.stdout

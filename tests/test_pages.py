@@ -1,0 +1,186 @@
+"""Every page through AppTest, on the sample data and on an empty database."""
+
+import base64
+import json
+
+import numpy as np
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cchc.ingest import load_sample_data
+from cchc.metrics import rate
+from cchc.sample import build_template_workbook, sample_stats_table
+from cchc.storage import Store
+from support import ROOT
+
+PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/don_vi.py", "pages/du_lieu.py"]
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    store = Store(f"sqlite:///{path}")
+    load_sample_data(store)
+    store.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def use_db(monkeypatch):
+    def use(url: str):
+        monkeypatch.setenv("CCHC_DATABASE_URL", url)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    yield use
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()  # app.py first: it draws the shared filters, then runs the page
+    if page != PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at) -> list[dict]:
+    return [_decode(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+
+
+def _decode(node):
+    """Plotly sends numeric arrays as {"dtype", "bdata"}: turn them back into lists."""
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
+            return values.reshape(node["shape"]).tolist() if "shape" in node else values.tolist()
+        return {k: _decode(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_decode(v) for v in node]
+    return node
+
+
+def chart_titled(at, words: str) -> dict:
+    for spec in charts(at):
+        if words in spec["layout"]["title"]["text"]:
+            return spec
+    raise AssertionError(f"no chart titled {words!r}: {[c['layout']['title']['text'] for c in charts(at)]}")
+
+
+def metric_values(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def target_lines(spec) -> list[float]:
+    return sorted(round(shape["y0"], 6) for shape in spec["layout"].get("shapes", []) if shape.get("y0") == shape.get("y1"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_sample_data(page, sample_url, use_db):
+    use_db(sample_url)
+    at = open_page(page)
+    assert not at.error, [e.value for e in at.error]
+    if page != "pages/du_lieu.py":
+        assert any("Dữ liệu minh họa" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_an_empty_database(page, tmp_path, use_db):
+    use_db(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    at = open_page(page)
+    assert not at.error
+    text = " ".join(i.value for i in at.info)
+    if page in ("pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py"):
+        assert "trang **Dữ liệu**" in text
+    assert not any("Dữ liệu minh họa" in w.value for w in at.warning)
+
+
+def test_overview_numbers_and_domain_bars(sample_url, use_db):
+    use_db(sample_url)
+    at = open_page("pages/tong_quan.py")
+    values = metric_values(at)
+    assert values["Điểm chuẩn"] == "55" and values["Điểm bị mất"] == "19,25"
+    assert values["Điểm thẩm định 2018"] == "35,75"
+    bars = chart_titled(at, "Điểm bị mất theo lĩnh vực")["data"][0]
+    lost = dict(zip(bars["y"], bars["x"]))
+    assert lost == {"1. Công tác chỉ đạo, điều hành CCHC": 1.5, "3. Cải cách thủ tục hành chính": 6.5,
+                    "5. Xây dựng và nâng cao chất lượng đội ngũ CBCCVC": 3.25, "6. Cải cách tài chính công": 4.5,
+                    "7. Hiện đại hóa hành chính": 3.5}
+    assert list(bars["x"]) == sorted(bars["x"])  # sorted: the largest loss on top
+    scoreboard = chart_titled(at, "Kết quả so với chỉ tiêu")
+    targets = dict(zip(scoreboard["data"][1]["y"], scoreboard["data"][1]["x"]))
+    assert targets["Tỷ lệ hồ sơ trực tuyến mức độ 3 (7.2.2)"] == 0.2
+    assert targets["Tỷ lệ giải quyết đúng hạn (3.4)"] == 1.0
+
+
+def test_rates_are_sums_of_counts_for_the_chosen_months_and_level(sample_url, use_db):
+    use_db(sample_url)
+    at = open_page("pages/giai_quyet.py", {"nam": "2019", "thang": ["T04", "T06"], "cap": "Cấp xã"})
+    table = sample_stats_table()
+    chosen = table[(table["month"].between(4, 6)) & (table["level"] == "xã")]
+    totals = {f: int(chosen[f].sum()) for f in chosen.columns if f not in ("unit", "level", "year", "month")}
+    expected = f"{rate(totals, 'on_time_rate') * 100:.1f}%".replace(".", ",")
+    assert metric_values(at)["Đúng hạn (3.4)"] == expected
+    spec = chart_titled(at, "đúng hạn theo tháng")
+    assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-04", "2019-05", "2019-06"]
+    assert target_lines(spec) == [1.0]
+
+
+def test_online_page_target_lines(sample_url, use_db):
+    use_db(sample_url)
+    at = open_page("pages/truc_tuyen.py")
+    assert target_lines(chart_titled(at, "mức độ 3, 4")) == [0.1, 0.2]
+    assert target_lines(chart_titled(at, "BCCI")) == [0.1, 0.1]
+
+
+def test_unit_link_opens_the_unit(sample_url, use_db):
+    use_db(sample_url)
+    at = open_page("pages/don_vi.py", {"don_vi": "UBND xã Ia Kdăm"})
+    assert at.selectbox(key="don_vi").value == "UBND xã Ia Kdăm"
+    assert any("Ia Kdăm" in c["layout"]["title"].get("subtitle", {}).get("text", "") for c in charts(at))
+    alias = open_page("pages/don_vi.py", {"don_vi": "Ia Kdăm"})  # a short name works too
+    assert alias.selectbox(key="don_vi").value == "UBND xã Ia Kdăm"
+
+
+def test_upload_lands_and_shows_on_other_pages(tmp_path, use_db):
+    use_db(f"sqlite:///{tmp_path / 'upload.sqlite'}")
+    table = sample_stats_table()
+    data = build_template_workbook(table[table["month"] <= 3])
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("thong_ke_quy_1.xlsx", data,
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert not at.exception
+    assert any("Thêm **60**" in m.value for m in at.markdown)
+    assert Store(f"sqlite:///{tmp_path / 'upload.sqlite'}").import_count() == 0  # nothing stored before confirming
+    at.button(key="confirm_import").click()
+    at.run()
+    assert not at.exception
+    assert any("Đã nhập thong_ke_quy_1.xlsx" in s.value for s in at.success)
+    at.switch_page("pages/giai_quyet.py")
+    at.run()
+    spec = chart_titled(at, "đúng hạn theo tháng")
+    assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-01", "2019-02", "2019-03"]
+
+
+def test_refused_upload_shows_located_errors_and_stores_nothing(tmp_path, use_db):
+    url = f"sqlite:///{tmp_path / 'refused.sqlite'}"
+    use_db(url)
+    table = sample_stats_table()
+    bad = table[table["month"] == 1].copy()
+    bad.loc[bad.index[0], "resolved_late"] = -3
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("sai.xlsx", build_template_workbook(bad), "application/octet-stream"))
+    at.run()
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"]
+    assert frame.iloc[0]["Sheet"] == "Thống kê" and frame.iloc[0]["Dòng"] == 2
+    assert not [b for b in at.button if b.key == "confirm_import"]
+    assert Store(url).import_count() == 0
