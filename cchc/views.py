@@ -335,8 +335,23 @@ def describe_import(summary: dict) -> str:
     return ""
 
 
+OP_LABELS = {"": "—", ">=": "≥ (từ … trở lên)", "=": "= (đạt)", "<=": "≤ (không quá)"}
+
+
+def targets_editor_frame(plan: Plan) -> pd.DataFrame:
+    """The plan's targets as an editable table: text cells, so nothing shows as a bare "None"."""
+    return pd.DataFrame([{
+        "Mã": c.code, "Tiêu chí": c.name,
+        "Chỉ số": c.target.metric if c.target else "",
+        "Phép so sánh": c.target.op if c.target else "",
+        "Giá trị (%)": fmt.number(c.target.value * 100, 2, trim=True, empty="") if c.target else "",
+    } for c in plan.criteria])
+
+
 def target_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, Target | None]] | str:
     """Targets edited in the table: [(code, Target or None)], or a Vietnamese message naming a bad row."""
+    from .text import NumberError, parse_points
+
     changes = []
     for (_, old), (_, new) in zip(before.iterrows(), after.iterrows()):
         keys = ("Chỉ số", "Phép so sánh", "Giá trị (%)")
@@ -348,7 +363,13 @@ def target_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str,
             continue
         if _blank(metric) or _blank(value) or _blank(op):
             return f"Tiêu chí {new['Mã']}: cần đủ chỉ số, phép so sánh và giá trị (hoặc xóa cả ba)."
-        changes.append((new["Mã"], Target(str(metric), str(op), round(float(value) / 100, 6))))
+        try:
+            number = parse_points(str(value).replace("%", "").strip())
+        except NumberError:
+            number = None
+        if number is None or not 0 <= number <= 100:
+            return f"Tiêu chí {new['Mã']}: giá trị “{value}” không phải là tỷ lệ phần trăm từ 0 đến 100."
+        changes.append((new["Mã"], Target(str(metric), str(op), round(number / 100, 6))))
     return changes
 
 

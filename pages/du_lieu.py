@@ -119,19 +119,15 @@ if plan is None:
 else:
     st.caption("Chỉ tiêu được đọc tự động từ cột “Giải pháp” của kế hoạch. Sửa ở đây nếu đọc chưa đúng; mỗi lần sửa "
                "được ghi vào lịch sử.")
-    metric_keys = list(METRICS)
-    editable = pd.DataFrame([{
-        "Mã": c.code, "Tiêu chí": c.name,
-        "Chỉ số": c.target.metric if c.target else None,
-        "Phép so sánh": c.target.op if c.target else None,
-        "Giá trị (%)": round(c.target.value * 100, 4) if c.target else None,
-    } for c in plan.criteria])
+    editable = views.targets_editor_frame(plan)
     edited = st.data_editor(
         editable, hide_index=True, width="stretch", key="targets_editor", disabled=["Mã", "Tiêu chí"],
         column_config={
-            "Chỉ số": st.column_config.SelectboxColumn(options=metric_keys, format_func=lambda k: METRICS[k].label),
-            "Phép so sánh": st.column_config.SelectboxColumn(options=[">=", "=", "<="]),
-            "Giá trị (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=0.5, format="%.1f"),
+            "Chỉ số": st.column_config.SelectboxColumn(options=["", *METRICS],
+                                                      format_func=lambda k: METRICS[k].label if k else "— không có —"),
+            "Phép so sánh": st.column_config.SelectboxColumn(options=list(views.OP_LABELS),
+                                                            format_func=views.OP_LABELS.get),
+            "Giá trị (%)": st.column_config.TextColumn(help="Ví dụ: 100, 95,5, 20"),
         })
     if st.button("Lưu chỉ tiêu", key="save_targets"):
         changed = views.target_changes(editable, edited)

@@ -184,3 +184,23 @@ def test_refused_upload_shows_located_errors_and_stores_nothing(tmp_path, use_db
     assert frame.iloc[0]["Sheet"] == "Thống kê" and frame.iloc[0]["Dòng"] == 2
     assert not [b for b in at.button if b.key == "confirm_import"]
     assert Store(url).import_count() == 0
+
+
+def test_target_correction_from_the_data_page(tmp_path, use_db):
+    url = f"sqlite:///{tmp_path / 'targets.sqlite'}"
+    store = Store(url)
+    load_sample_data(store)
+    use_db(url)
+    at = open_page("pages/du_lieu.py")
+    editor = at.get("arrow_data_editor")[0] if at.get("arrow_data_editor") else None
+    from cchc import views
+
+    plan = store.current_plan()
+    before = views.targets_editor_frame(plan)
+    after = before.copy()
+    row = after.index[after["Mã"] == "7.2.3"][0]
+    after.loc[row, "Giá trị (%)"] = "12,5"
+    assert views.target_changes(before, after) == [("7.2.3", views.Target("online_l4_share", ">=", 0.125))]
+    after.loc[row, "Giá trị (%)"] = "150"
+    assert "không phải là tỷ lệ phần trăm" in views.target_changes(before, after)
+    assert editor is not None or at.get("data_editor")
