@@ -1,0 +1,1249 @@
+"""Reader of the monthly TTHC statistics workbook.
+
+Three layouts are accepted without asking the user which one a file uses:
+
+* the project's own template: one header row (fields.TEMPLATE_HEADERS), one row per unit and month;
+* the Biểu 06 report of Thông tư 01/2020/TT-VPCP (domain.md §2): a title block, a header merged over two or three
+  rows, a "(1) (2) …" numbering row, group rows ("I. Cấp huyện"), a "Tổng cộng" row, one sheet per month or a
+  period column;
+* any flat table whose headers use the vocabulary below, typed with or without diacritics, in any case.
+
+Headers are found by their labels, never by position. A multi-row header gives each column a path
+(group › sub-group › label); a column's field is decided by its own label and, where the label alone is ambiguous
+("Tổng số", "Quá hạn"), by the group it sits under.
+
+The data rows are converted column by column with numpy/pandas, so a 100.000-row template reads in a fraction of
+the time python-calamine needs to open it; messages are produced only for the offending rows, capped per kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+
+from .fields import (FIELD_LABELS, PART_RULES, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_MONTH, TEMPLATE_UNIT,
+                     TEMPLATE_YEAR)
+from .findings import Findings
+from .registry import Registry, load_registry
+from .text import NumberError, clean, column_letter, fold, parse_count
+from .workbook import Sheet, Workbook, load_workbook
+
+__all__ = ["StatsResult", "read_stats", "read_stats_workbook", "detect_stats_table", "RECORD_COLUMNS"]
+
+RECORD_COLUMNS: tuple[str, ...] = ("unit", "level", "year", "month", "period", "sheet", "row", *STATS_FIELDS)
+
+MESSAGE_CAP = 50  # messages of one kind before the rest are summed up in one line
+
+_SCAN_ROWS = 30  # the header must start within the first rows of a sheet
+_MAX_DEPTH = 4  # header rows at most
+_MAX_COLS = 150
+_MAX_LABEL = 80  # longer header texts are sentences (notes, instructions), not column labels
+
+
+@dataclass
+class StatsResult:
+    records: pd.DataFrame  # one row per unit-month, columns RECORD_COLUMNS
+    findings: Findings  # errors mean the file is refused
+    layout: str  # "template" | "bieu06" | "flat"
+    present_fields: list[str]  # canonical fields that had a column in the file
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Header vocabulary
+# ---------------------------------------------------------------------------------------------------------------
+
+UNIT, STT, MONTH, YEAR = "unit", "stt", "month", "year"
+_LATE_UNSURE = "late?"  # a bare "Quá hạn" outside any group: resolved late unless it follows the pending columns
+
+RECEIVED, RESOLVED, PENDING = "received", "resolved", "pending"
+_SECTION_TOTAL = {RECEIVED: "received_total", RESOLVED: "resolved_total", PENDING: "pending_total"}
+_SECTION_SEARCH = (  # searched in the labels above a column, nearest first
+    (PENDING, re.compile(r"\b(dang|chua) (giai quyet|xu ly)\b|\bton dong\b")),
+    (RESOLVED, re.compile(r"\bda (giai quyet|xu ly|tra ket qua)\b|\bgiai quyet xong\b|\bket qua giai quyet\b")),
+    (RECEIVED, re.compile(r"\bnhan\b")),
+)
+
+# Optional leading words: "Số hồ sơ (TTHC) …", "Số lượng hồ sơ …", "Số mới …".
+_PRE = r"(?:(?:so|luong|ho so|moi|tthc) )*"
+_LATE = r"(?:da )?qua (?:thoi )?han"
+_ONLINE = r"(?:(?:tiep )?nhan |nop )?(?:qua )?(?:dich vu cong |dvc(?:tt)? )?(?:truc tuyen )?"
+_LEAF_RULES: tuple[tuple[str, str], ...] = (
+    ("late_apologies", r"(?:.* )?xin loi(?: .*)?"),
+    ("received_online_l3", _ONLINE + r"(?:muc do|md) ?3"),
+    ("received_online_l4", _ONLINE + r"(?:muc do|md) ?4"),
+    ("received_online_full", _ONLINE + r"toan trinh"),
+    ("received_online_partial", _ONLINE + r"mot phan"),
+    ("returned_bcci", r"(?:da )?tra (?:ket qua )?(?:qua )?bcci|ket qua (?:tra )?qua bcci"),
+    ("received_bcci", r"(?:tiep )?nhan (?:qua )?bcci"),
+    ("received_carried", r"(?:ton |chuyen )?(?:tu )?ky truoc(?: chuyen (?:qua|sang|den))?(?: sang| qua)?"),
+    ("received_online", r"(?:(?:tiep )?nhan |nop )?(?:qua )?(?:dich vu cong |dvc )?truc tuyen"),
+    ("received_direct", r"(?:(?:tiep )?nhan |nop )?truc tiep(?:(?:,| va| hoac| /)? ?(?:qua )?(?:dich vu )?"
+                        r"(?:buu chinh|bcci))?"),
+    ("pending_overdue", r"(?:dang giai quyet|dang xu ly|chua giai quyet),? " + _LATE),
+    ("pending_in_time", r"(?:(?:dang giai quyet|dang xu ly),? )?(?:con )?(?:trong (?:thoi )?han|chua (?:den|toi) han)"),
+    ("pending_total", r"(?:tong (?:so )?(?:ho so )?)?(?:dang giai quyet|dang xu ly|chua giai quyet)"),
+    ("resolved_early", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)?truoc (?:thoi )?han"),
+    ("resolved_on_time", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)?dung (?:thoi )?han"),
+    ("resolved_late", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)" + _LATE),
+    ("resolved_total", r"(?:tong (?:so )?(?:ho so )?)?(?:da giai quyet(?: xong)?|giai quyet xong|da xu ly)"),
+    ("received_total", r"(?:tong (?:so )?(?:ho so )?)?(?:da )?(?:tiep nhan|nhan(?: giai quyet)?)"),
+    (UNIT, r"(?:ten )?(?:co quan,? )?don vi(?: bao cao| giai quyet| thuc hien)?|(?:ten )?co quan(?:,? don vi)?"
+           r"|linh vuc,? cong viec giai quyet theo cap|(?:ten )?(?:don vi|co quan)(?:,| /) linh vuc"),
+    (STT, r"s?tt|so (?:thu tu|tt)"),
+    (MONTH, r"thang(?: bao cao)?|ky(?: bao cao)?(?: thang)?|thoi gian|thang / nam|ky bao cao / thang"),
+    (YEAR, r"nam(?: bao cao)?"),
+)
+_LEAF_PATTERNS = tuple((role, re.compile(_PRE + pattern)) for role, pattern in _LEAF_RULES)
+_UNIT_HEADER = dict(_LEAF_PATTERNS)[UNIT]
+_TOTAL_WORDS = re.compile(r"tong(?: so| cong)?|cong|tong so ho so")
+_LATE_BARE = re.compile(_LATE)
+_BCCI_BARE = re.compile(r"(?:qua )?bcci")
+_IN_TIME_BARE = re.compile(r"trong (?:thoi )?han")
+_NOT_A_COUNT = re.compile(r"\bty le\b|%|\bbinh quan\b|\btrung binh\b")
+_PROCEDURES = re.compile(r"\b(?:thu tuc|tthc)\b")
+_NEW_INTAKE = re.compile(r"\bmoi (?:tiep )?nhan\b")
+_RECEIVED_KINDS = {"received_online", "received_online_l3", "received_online_l4", "received_online_full",
+                   "received_online_partial", "received_direct", "received_carried", "received_bcci"}
+_PENDING_FIELDS = {"pending_total", "pending_in_time", "pending_overdue"}
+
+# What the user is told is missing: (the sub-column, its group), as Biểu 06 prints them.
+_COLUMN_NAMES: dict[str, tuple[str, str]] = {
+    "received_total": ("Tổng số", "Số hồ sơ nhận giải quyết"),
+    "resolved_total": ("Tổng số", "Số hồ sơ đã giải quyết"),
+    "resolved_on_time": ("Đúng hạn", "Số hồ sơ đã giải quyết"),
+    "resolved_late": ("Quá hạn", "Số hồ sơ đã giải quyết"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _norm(label: str) -> str:
+    """Fold a header label and absorb spelling variants: BCCI written out, "Trong đó:" prefixes, brackets."""
+    text = fold(label)
+    text = re.sub(r"(?:(?:dich vu|dv) ?)?(?:buu chinh cong ich|bcci)", "bcci", text)
+    text = re.sub(r"bcci\s*\(\s*bcci\s*\)", "bcci", text)
+    text = text.replace("(", " ").replace(")", " ")
+    text = re.sub(r"\s*[-/–]\s*", " / ", text)  # "Trực tiếp - bưu chính", "Tháng/năm"
+    text = re.sub(r"^\s*trong do\s*[:,.]?\s*(?:/\s*)?", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" :.;,*")
+    return text
+
+
+_FIELD_LABEL_ROLES = {_norm(label): name for name, label in FIELD_LABELS.items()}
+
+
+def _section(labels: tuple[str, ...]) -> str | None:
+    for label in reversed(labels):
+        for section, pattern in _SECTION_SEARCH:
+            if pattern.search(label):
+                return section
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _classify(path: tuple[str, ...]) -> str | None:
+    """The role of a column from its normalised header path: a field name, UNIT, STT, MONTH, YEAR or None."""
+    leaf = path[-1]
+    if not leaf:
+        return None
+    if _NOT_A_COUNT.search(leaf) or "=" in leaf or "+" in leaf or len(leaf) > _MAX_LABEL:
+        return None  # rates and averages are computed, never read; sentences are notes, not headers
+    if _PROCEDURES.search(leaf) and "ho so" not in leaf:
+        return None  # counts of procedures ("Số TTHC mức độ 4") belong to the procedure sheet, not to dossiers
+    section = _section(path[:-1])
+    if leaf in _FIELD_LABEL_ROLES and section is None:
+        return _FIELD_LABEL_ROLES[leaf]
+    if _TOTAL_WORDS.fullmatch(leaf):
+        if any(_NEW_INTAKE.search(p) for p in path[:-1]):
+            return None  # the total of new dossiers only ("Số mới tiếp nhận › Tổng số") is not a field
+        return _SECTION_TOTAL.get(section) if section else None
+    if section == RESOLVED and _IN_TIME_BARE.fullmatch(leaf):
+        return "resolved_on_time"  # "Đã giải quyết › Trong hạn" (early and on time together)
+    if _LATE_BARE.fullmatch(leaf):
+        if section == PENDING:
+            return "pending_overdue"
+        return "resolved_late" if section == RESOLVED else _LATE_UNSURE
+    if _BCCI_BARE.fullmatch(leaf):
+        return {RECEIVED: "received_bcci", RESOLVED: "returned_bcci"}.get(section)
+    for role, pattern in _LEAF_PATTERNS:
+        if pattern.fullmatch(leaf):
+            if role in _RECEIVED_KINDS and section in (RESOLVED, PENDING):
+                return None  # e.g. "Trực tuyến" under the resolved group is not an intake channel
+            return role
+    return None
+
+
+def _qualifies(label: str) -> bool:
+    """Does one header cell look like part of a statistics header (start-row test)?"""
+    if not label:
+        return False
+    norm = _norm(label)
+    return _classify((norm,)) is not None or _section((norm,)) is not None and len(norm) < 60
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Header detection
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Header:
+    top: int  # 0-based index of the first header row
+    bottom: int  # 0-based index of the last header row
+    data_start: int  # 0-based index of the first row below the header (after the numbering row)
+    numbered: bool  # a "(1) (2) …" row follows the header
+    roles: dict[str, int]  # role → column index
+    labels: dict[int, str]  # column index → header text as in the file (path joined by " › ")
+    score: int
+    exact_template: bool
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (ignored column, column used instead)
+
+    @property
+    def depth(self) -> int:
+        return self.bottom - self.top + 1
+
+    @property
+    def fields(self) -> list[str]:
+        return [f for f in STATS_FIELDS if f in self.roles]
+
+    def label(self, role: str) -> str:
+        col = self.roles[role]
+        return self.labels.get(col) or column_letter(col)
+
+
+_NUMBER_CELL = re.compile(r"\(\s*\w{1,3}\s*\)(?:\s*[-=+*/x]\s*\(\s*\w{1,3}\s*\))*|\d{1,2}|[A-Z]")
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    """The "(1) (2) (3) …" row printed under a Biểu 06 header."""
+    cells = [t for t in texts if t]
+    if len(cells) < 3 or not all(_NUMBER_CELL.fullmatch(t) for t in cells):
+        return False
+    if any("(" in t for t in cells):
+        return True
+    ints = [int(t) for t in cells if t.isdigit()]
+    return len(ints) >= 3 and ints == list(range(ints[0], ints[0] + len(ints)))
+
+
+def _header_grid(sheet: Sheet, limit: int, width: int):
+    texts = [[clean(row[c]) if c < len(row) else "" for c in range(width)] for row in sheet.rows[:limit]]
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= limit or c0 >= width:
+            continue
+        for r in range(r0, min(r1, limit - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                origin[(r, c)] = (r0, c0)
+    cells = [[texts[origin[(r, c)][0]][origin[(r, c)][1]] if (r, c) in origin else texts[r][c]
+              for c in range(width)] for r in range(limit)]
+    return texts, cells, origin
+
+
+def _build_header(top: int, depth: int, width: int, cells, origin) -> _Header | None:
+    grid = [list(cells[top + i]) for i in range(depth)]
+    # Without merge information a group label fills to the right over the columns that have sub-labels.
+    for i in range(depth - 1):
+        carry = ""
+        for c in range(width):
+            has_children = any(cells[top + j][c] for j in range(i + 1, depth))
+            if (top + i, c) in origin:
+                carry = ""
+            elif grid[i][c]:
+                carry = grid[i][c] if has_children else ""
+            elif carry and has_children:
+                grid[i][c] = carry
+            else:
+                carry = ""
+    roles: dict[str, int] = {}
+    labels: dict[int, str] = {}
+    duplicates: list[tuple[int, int]] = []
+    column_roles: list[tuple[int, str]] = []
+    for c in range(width):
+        path: list[str] = []
+        for i in range(depth):
+            if grid[i][c] and (not path or path[-1] != grid[i][c]):
+                path.append(grid[i][c])
+        if not path:
+            continue
+        if all(origin.get((top + i, c), (0, c))[1] != c for i in range(depth) if cells[top + i][c]):
+            continue  # covered by a label merged from a column to its left: that column holds the data
+        labels[c] = " › ".join(path)
+        role = _classify(tuple(_norm(p) for p in path))
+        if role:
+            column_roles.append((c, role))
+    last_field = None
+    for c, role in column_roles:
+        if role == _LATE_UNSURE:  # a flat "Quá hạn" right after the pending columns is pending overdue
+            role = "pending_overdue" if last_field in _PENDING_FIELDS and "pending_overdue" not in roles \
+                else "resolved_late"
+        if role in roles:
+            duplicates.append((c, roles[role]))
+            continue
+        roles[role] = c
+        if role in FIELD_LABELS:
+            last_field = role
+    n_fields = sum(1 for r in roles if r in FIELD_LABELS)
+    if n_fields < 2 and not (UNIT in roles and n_fields >= 1):
+        return None
+    score = n_fields * 10 + 5 * (UNIT in roles) + 2 * (MONTH in roles) + (YEAR in roles)
+    template = {UNIT: TEMPLATE_UNIT, MONTH: TEMPLATE_MONTH, YEAR: TEMPLATE_YEAR, **FIELD_LABELS}
+    exact = depth == 1 and all(r in roles for r in (UNIT, MONTH, YEAR)) and all(
+        fold(labels[c]) == fold(template[r]) for r, c in roles.items() if r in template)
+    return _Header(top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False, roles=roles,
+                   labels=labels, score=score, exact_template=exact, duplicates=duplicates)
+
+
+def _find_header(sheet: Sheet) -> _Header | None:
+    """Scan the first rows for the best-scoring header (one to four rows deep)."""
+    limit = min(len(sheet.rows), _SCAN_ROWS + _MAX_DEPTH + 2)
+    width = min(max((len(r) for r in sheet.rows[:limit]), default=0), _MAX_COLS)
+    if not limit or not width:
+        return None
+    texts, cells, origin = _header_grid(sheet, limit, width)
+    numbering = [_is_numbering_row(t) for t in texts]
+    best: _Header | None = None
+    for top in range(min(limit, _SCAN_ROWS)):
+        if numbering[top] or not any(_qualifies(x) for x in cells[top]):
+            continue
+        for depth in range(1, _MAX_DEPTH + 1):
+            bottom = top + depth - 1
+            if bottom >= limit or depth > 1 and (numbering[bottom] or not any(cells[bottom])):
+                break
+            candidate = _build_header(top, depth, width, cells, origin)
+            if candidate is None:
+                continue
+            if best is None or candidate.score > best.score or (
+                    candidate.score == best.score and top > best.top and top <= best.bottom):
+                best = candidate
+    if best is None:
+        return None
+    # Skip blank rows and the numbering row right under the header.
+    row = best.bottom + 1
+    while row < len(sheet.rows) and not any(clean(v) for v in sheet.rows[row][:width]):
+        row += 1
+    if row < len(sheet.rows) and _is_numbering_row([clean(v) for v in sheet.rows[row][:width]]):
+        best.numbered = True
+        best.data_start = row + 1
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Periods
+# ---------------------------------------------------------------------------------------------------------------
+
+_YEAR_RE = r"((?:19|20)\d{2})"
+
+
+@dataclass
+class _Period:
+    year: int | None = None
+    month: int | None = None
+    multi: bool = False  # the text names a quarter, a year or a range of months
+    cell: tuple[int, str] | None = None  # (Excel row, column letter) of the title cell it was read from
+
+
+_MULTI = re.compile(r"\bquy\b|\b(?:3|6|9|sau|chin|ba) thang\b|\bca nam\b|\bluy ke\b|\btong hop\b")
+
+
+def _period_from_label(text: str) -> _Period:
+    """A sheet name, file name or period cell: "T01-2019", "Tháng 1", "01.2019", "2019-01", "Thang 12 nam 2019"."""
+    t = fold(text).replace("_", " ")
+    t = re.sub(r"\b(?:bieu|mau|bm)\s*(?:so\s*)?\d+[a-z]?\b", " ", t)  # the form's number: "Biểu 06a"
+    multi = bool(_MULTI.search(t))
+    m = re.search(r"thang\s*(\d{1,2})(?!\d)(?:\s*(?:nam|[-./ ])\s*" + _YEAR_RE + r"(?!\d))?", t)
+    if m:
+        return _Period(int(m[2]) if m[2] else _year_in(t), int(m[1]))
+    m = re.search(r"(?<!\d)(\d{1,2})\s*[-./ ]\s*" + _YEAR_RE + r"(?!\d)", t)
+    if m:
+        return _Period(int(m[2]), int(m[1]))
+    m = re.search(r"(?<!\d)" + _YEAR_RE + r"\s*[-./]\s*(\d{1,2})(?!\d)", t)
+    if m:
+        return _Period(int(m[1]), int(m[2]))
+    m = re.fullmatch(r"(?:t|th)\s*\.?\s*(\d{1,2})|(\d{1,2})", t.strip())
+    if m:
+        return _Period(None, int(m[1] or m[2]))
+    return _Period(_year_in(t), None, multi)
+
+
+def _year_in(folded: str) -> int | None:
+    m = re.search(r"(?<!\d)" + _YEAR_RE + r"(?!\d)", folded)
+    return int(m[1]) if m else None
+
+
+_DATE_WORDS = r"(\d{1,2})\s*(?:[/.-]|\s*thang\s*)\s*(\d{1,2})\s*(?:[/.-]|\s*nam\s*)\s*" + _YEAR_RE
+_RANGE = re.compile(r"tu ngay\s*" + _DATE_WORDS + r"\s*den ngay\s*" + _DATE_WORDS)
+_ISSUE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+_LEGAL_LINE = re.compile(r"thong tu|nghi dinh|quyet dinh|ban hanh|kem theo")
+
+
+def _period_from_title(lines: list[tuple[int, str, str]]) -> _Period:
+    """The report period of a title block: "Kỳ báo cáo: Tháng 01 năm 2019 (Từ ngày 01/01/2019 đến ngày 31/01/2019)".
+
+    lines: (Excel row, column letter, text). Lines with "Kỳ báo cáo" are read first; lines citing a legal text
+    ("ban hành kèm theo Thông tư … ngày 21 tháng 10 năm 2020") and signature dates are ignored.
+    """
+    folded = [(row, col, fold(text)) for row, col, text in lines if text]
+    ordered = [x for x in folded if "ky bao cao" in x[2]] + [x for x in folded if "ky bao cao" not in x[2]]
+    found = _Period()
+    for row, col, t in ordered:
+        if _LEGAL_LINE.search(t):
+            continue
+        m = _RANGE.search(t)
+        if m:
+            first, last = (int(m[2]), int(m[3])), (int(m[5]), int(m[6]))
+            if first == last:
+                return _Period(first[1], first[0], cell=(row, col))
+            found.multi = True
+            found.year = found.year or first[1]
+            t = _RANGE.sub(" ", t)
+        t = _ISSUE_DATE.sub(" ", t)
+        m = re.search(r"thang\s*(\d{1,2})(?!\d)\s*(?:(?:nam|[/.-])\s*" + _YEAR_RE + r"(?!\d))?", t)
+        if m:
+            year = int(m[2]) if m[2] else None
+            if year is None:
+                y = re.search(r"\bnam\s*" + _YEAR_RE, t)
+                year = int(y[1]) if y else found.year
+            return _Period(year, int(m[1]), cell=(row, col))
+        y = re.search(r"\bnam\s*" + _YEAR_RE, t)
+        if y and found.year is None:
+            found.year = int(y[1])
+            found.cell = (row, col)
+        if _MULTI.search(t) or y and "ky bao cao" in t:
+            found.multi = True
+            found.cell = found.cell or (row, col)
+    return found
+
+
+def _month_cell(value) -> tuple[int | None, int | None]:
+    """(month, year or None) of a period cell; raises ValueError for text that names no month."""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.month, value.year
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if value != value:  # NaN
+            return None, None
+        if float(value).is_integer():
+            return int(value), None
+        raise ValueError
+    text = clean(value)
+    if not text:
+        return None, None
+    if re.fullmatch(r"\d{1,2}", text):
+        return int(text), None
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)  # a date typed as text: dd/mm/yyyy
+    if m:
+        return int(m[2]), int(m[3])
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+    if m:
+        return int(m[2]), int(m[1])
+    period = _period_from_label(text)
+    if period.month is None:
+        raise ValueError
+    return period.month, period.year
+
+
+def _year_cell(value) -> int | None:
+    """The year of a year cell (2019, "2019", "Năm 2019", a date); raises ValueError otherwise."""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.year
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if value != value:
+            return None
+        if float(value).is_integer():
+            return int(value)
+        raise ValueError
+    text = fold(value)
+    if not text:
+        return None
+    m = re.fullmatch(r"(?:nam\s*)?(\d{4})", text)
+    if m:
+        return int(m[1])
+    raise ValueError
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Row kinds
+# ---------------------------------------------------------------------------------------------------------------
+
+BLANK, UNIT_ROW, GROUP_ROW, TOTAL_ROW, END_ROW, SKIP_ROW = range(6)
+
+_TOTAL_LABEL = re.compile(r"(?:tong cong|tong so|tong|cong|toan (?:tinh|huyen|xa|thanh pho|thi xa))(?:\s*[:(].*)?")
+_NUMBERED_GROUP = re.compile(r"(?:[ivxl]+|[a-h])\s*[.):/-]\s*\S.*|[ivxl]+")
+_NAMED_GROUP = re.compile(
+    r"(?:khoi|nhom) .*|(?:cac )?(?:so,? ban,? nganh|huyen,? thi xa|xa,? phuong,? thi tran)(?:,? .*)?"
+    r"|cap (?:tinh|huyen|xa|so)(?: .*)?|(?:cac )?co quan (?:cap )?(?:tinh|huyen|xa)")
+_GROUP_STT = re.compile(r"[IVXL]+\.?|[A-H]\.?")  # case-sensitive: "a", "b" often number sub-items
+_END_MARKER = re.compile(
+    r"(?:nguoi (?:lap|tong hop|ky)|thu truong|ghi chu|lanh dao|ky ten|\(?ky,? (?:ghi ro|dong dau)|xac nhan"
+    r"|kt\.? |tm\.? |q\. |chu tich|pho chu tich|giam doc|truong phong|chanh van phong|noi nhan|luu:)")
+_DATE_LINE = re.compile(r"\bngay\b\s*[\d.…_ ]*\s*thang\b\s*[\d.…_ ]*\s*nam\b")
+
+
+def _is_end_text(folded: str) -> bool:
+    """Notes, signatures and the date line below a table ("Người lập biểu", "* Ghi chú: …", "Ia Pa, ngày …")."""
+    return bool(_END_MARKER.match(folded.lstrip("*-+•. ")) or _DATE_LINE.search(folded))
+
+
+_BRACKETED_NUMBER = re.compile(r"\(\s*\w{1,3}\s*\)")
+_LEADING_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\s*[.)/-]?\s+|[-+*•]\s*)(?=\S)")
+
+
+@dataclass
+class _UnitInfo:
+    kind: int
+    name: str = ""  # canonical (registry) or cleaned typed name
+    level: str = ""
+    known: bool = False
+    key: str = ""
+
+
+class _UnitClassifier:
+    """Classifies unit-cell texts (each distinct text once) against the registry."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.levels = list(dict.fromkeys(a.level for a in registry.agencies if a.level))
+
+    def level_of_group(self, label: str) -> str:
+        agency = self.registry.lookup(label)
+        if agency is not None and agency.level:
+            return agency.level
+        text = _LEADING_NUMBER.sub("", fold(label))
+        text = re.sub(r"^(?:[ivxl]+|[a-h])\s*[.):/-]\s*", "", text)
+        best, where = "", len(text) + 1
+        for level in self.levels:
+            m = re.search(r"\b" + re.escape(fold(level)) + r"\b", text)
+            if m and m.start() < where:
+                best, where = level, m.start()
+        return best
+
+    def classify(self, value) -> _UnitInfo:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return _UnitInfo(SKIP_ROW)
+        text = clean(value)
+        if not text:
+            return _UnitInfo(BLANK)
+        folded = fold(text)
+        if _is_end_text(folded):
+            return _UnitInfo(END_ROW)
+        if _BRACKETED_NUMBER.fullmatch(text):  # a stray "(2)" from a numbering row
+            return _UnitInfo(SKIP_ROW)
+        if _TOTAL_LABEL.fullmatch(folded):
+            return _UnitInfo(TOTAL_ROW, text)
+        if _NUMBERED_GROUP.fullmatch(folded):
+            return _UnitInfo(GROUP_ROW, text, self.level_of_group(text))
+        if _UNIT_HEADER.fullmatch(folded):  # the header repeated further down
+            return _UnitInfo(SKIP_ROW)
+        name = _LEADING_NUMBER.sub("", text).strip()
+        stripped = fold(name)
+        if _NAMED_GROUP.fullmatch(stripped):
+            return _UnitInfo(GROUP_ROW, text, self.level_of_group(name))
+        agency = self.registry.lookup(name)
+        if agency is not None and agency.is_group:
+            return _UnitInfo(GROUP_ROW, text, agency.level)
+        if agency is not None:
+            return _UnitInfo(UNIT_ROW, agency.name, agency.level, True, fold(agency.name))
+        return _UnitInfo(UNIT_ROW, name, "", False, stripped)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------------------------
+
+_KIND_TEXT = {
+    "number": "ô không phải là số",
+    "negative": "số âm",
+    "parts": "dòng có số thành phần lớn hơn tổng",
+    "month": "tháng không hợp lệ",
+    "year": "năm không hợp lệ",
+    "duplicate": "đơn vị trùng tháng",
+    "identity": "dòng có số liệu không khớp",
+    "carried": "dòng có số “Từ kỳ trước” không khớp tháng trước",
+    "crosscheck": "dòng nhóm/tổng không khớp",
+    "nounit": "dòng có số liệu nhưng không có tên đơn vị",
+    "unknown": "đơn vị không có trong danh mục",
+}
+
+
+class _Messages:
+    """Findings with a cap per kind: the first MESSAGE_CAP messages, then one summary line."""
+
+    def __init__(self, findings: Findings, cap: int = MESSAGE_CAP):
+        self.findings = findings
+        self.cap = cap
+        self.counts: Counter = Counter()
+
+    def room(self, kind: str, severity: str) -> int:
+        return max(0, self.cap - self.counts[(kind, severity)])
+
+    def add(self, kind: str, severity: str, message: str, sheet=None, row=None, column=None) -> None:
+        self.counts[(kind, severity)] += 1
+        if self.counts[(kind, severity)] <= self.cap:
+            (self.findings.error if severity == "error" else self.findings.warn)(message, sheet, row, column)
+
+    def skipped(self, kind: str, severity: str, n: int) -> None:
+        self.counts[(kind, severity)] += n
+
+    def finish(self) -> None:
+        for (kind, severity), n in self.counts.items():
+            if n > self.cap:
+                message = (f"… và {_n(n - self.cap)} trường hợp khác cùng loại ({_KIND_TEXT.get(kind, kind)}); "
+                           f"chỉ liệt kê {self.cap} trường hợp đầu.")
+                (self.findings.error if severity == "error" else self.findings.warn)(message)
+
+
+def _n(value) -> str:
+    """A count the Vietnamese way: 1.234."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _sum_text(names: list[str], values: list) -> str:
+    if len(names) == 1:
+        return f"{FIELD_LABELS[names[0]]} = {_n(values[0])}"
+    return (" + ".join(FIELD_LABELS[f] for f in names) + " = " + " + ".join(_n(v) for v in values)
+            + f" = {_n(sum(values))}")
+
+
+def _period_text(month: int, year: int) -> str:
+    return f"{month:02d}/{year}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading values
+# ---------------------------------------------------------------------------------------------------------------
+
+def _columns(rows: list[list], cols: list[int]) -> dict[int, np.ndarray]:
+    """The given columns of a block of grid rows as object arrays, built with one numpy conversion."""
+    if not rows:
+        return {c: np.empty(0, dtype=object) for c in cols}
+    width = max(cols) + 1
+    lengths = set(map(len, rows))
+    if lengths != {width}:
+        rows = [r[:width] if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in rows]
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = rows
+    return {c: grid[:, c] for c in cols}
+
+
+def _blank_mask(values: np.ndarray) -> np.ndarray:
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    return pd.isna(values) | (values == "")
+
+
+_NUMERIC_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decimal"}
+
+
+def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of one column: (int64 values, indexes of the cells that are not whole numbers).
+
+    Numeric columns are converted in bulk; text cells are parsed once per distinct text with text.parse_count.
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    filled = values
+    kind = pd.api.types.infer_dtype(filled, skipna=True)
+    if kind not in _NUMERIC_KINDS:  # empty cells come as "": retry without them
+        filled = values.copy()
+        filled[_blank_mask(values)] = np.nan
+        kind = pd.api.types.infer_dtype(filled, skipna=True)
+    if kind in _NUMERIC_KINDS:
+        floats = filled.astype(float)
+        floats[np.isnan(floats)] = 0.0
+        bad = np.flatnonzero(floats != np.floor(floats))
+        floats[bad] = 0.0
+        return floats.astype(np.int64), bad
+    codes, uniques = pd.factorize(filled, use_na_sentinel=True)
+    parsed = np.zeros(len(uniques) + 1, dtype=np.int64)  # the last slot serves code -1 (blank)
+    invalid = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, value in enumerate(uniques):
+        try:
+            if isinstance(value, (bool, np.bool_)):
+                raise NumberError(str(value))
+            parsed[i] = parse_count(value)
+        except (NumberError, OverflowError, ValueError):
+            invalid[i] = True
+    return parsed[codes], np.flatnonzero(invalid[codes])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One sheet
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _SheetData:
+    sheet: str
+    header: _Header
+    frame: pd.DataFrame  # unit rows: RECORD_COLUMNS + "_key", "_known"
+    grouped: bool  # group or total rows were seen
+
+
+def _row_text(row: list) -> list[str]:
+    return [fold(v) for v in row if isinstance(v, str) and v.strip()]
+
+
+def _read_sheet(sheet: Sheet, header: _Header, period: _Period, units: _UnitClassifier,
+                out: _Messages) -> _SheetData | None:
+    name = sheet.name
+    roles = header.roles
+    start = header.data_start
+    rows = sheet.rows[start:]
+    n = len(rows)
+    excel_row = np.arange(start + 1, start + 1 + n)  # Excel's 1-based row numbers
+    fields = header.fields
+
+    columns = _columns(rows, sorted(set(roles.values())))
+    field_raw = {f: columns[roles[f]] for f in fields}
+
+    # Row kinds from the unit cells, each distinct text classified once.
+    codes, uniques = pd.factorize(columns[roles[UNIT]], use_na_sentinel=True)
+    codes = np.where(codes < 0, len(uniques), codes)  # missing values point at the blank entry below
+    infos = [units.classify(u) for u in uniques] + [_UnitInfo(BLANK)]
+    kind = np.array([i.kind for i in infos], dtype=np.int8)[codes]
+    if STT in roles:
+        s_codes, s_uniques = pd.factorize(columns[roles[STT]], use_na_sentinel=True)
+        roman = np.array([isinstance(u, str) and bool(_GROUP_STT.fullmatch(u.strip())) for u in s_uniques]
+                         + [False])[s_codes]
+        kind[roman & np.isin(kind, (UNIT_ROW, BLANK))] = GROUP_ROW
+
+    # Rows without a unit name: blank, the end of the table (signatures, a date line), a total or group label
+    # written in another column ("TỔNG CỘNG" merged over STT and name), or figures without a name.
+    first_field = min((roles[f] for f in fields), default=0)
+    for i in np.flatnonzero(kind == BLANK):
+        texts = _row_text(rows[i])
+        if any(_is_end_text(t) for t in texts):
+            kind[i] = END_ROW
+            continue
+        label = next((v for v in rows[i][:first_field] if isinstance(v, str) and v.strip()), None)
+        info = units.classify(label) if label else None
+        if info is not None and info.kind in (TOTAL_ROW, GROUP_ROW):
+            kind[i] = info.kind
+            infos.append(info)
+            codes[i] = len(infos) - 1
+        elif any(isinstance(field_raw[f][i], (int, float)) and not isinstance(field_raw[f][i], bool)
+                 for f in fields):
+            out.add("nounit", "warn", "Dòng có số liệu nhưng ô tên đơn vị để trống; dòng này bị bỏ qua.",
+                    name, int(excel_row[i]), header.label(UNIT))
+    ends = np.flatnonzero(kind == END_ROW)
+    if len(ends):  # everything below the notes and signatures is ignored
+        stop = int(ends[0])
+        kind, codes, excel_row = kind[:stop], codes[:stop], excel_row[:stop]
+        columns = {c: v[:stop] for c, v in columns.items()}
+        field_raw = {f: columns[roles[f]] for f in fields}
+
+    unit_idx = np.flatnonzero(kind == UNIT_ROW)
+    grouped = bool(np.any((kind == GROUP_ROW) | (kind == TOTAL_ROW)))
+
+    unit_codes = codes[unit_idx]
+    names = np.array([i.name for i in infos], dtype=object)[unit_codes]
+    keys = np.array([i.key for i in infos], dtype=object)[unit_codes]
+    known = np.array([i.known for i in infos], dtype=bool)[unit_codes]
+    levels = np.array([i.level for i in infos], dtype=object)[unit_codes]
+    # An unknown unit takes the level of the group it sits under ("I. Cấp huyện" → "huyện").
+    group_positions = np.flatnonzero(kind == GROUP_ROW)
+    if len(group_positions) and len(unit_idx):
+        group_levels = np.array([infos[codes[g]].level for g in group_positions] + [""], dtype=object)
+        last_group = np.searchsorted(group_positions, unit_idx, side="right") - 1  # -1 picks the "" slot
+        levels = np.where(known, levels, group_levels[last_group])
+
+    # Figures.
+    data = {}
+    for f in fields:
+        counts, bad = _to_counts(field_raw[f][unit_idx])
+        data[f] = counts
+        col = header.label(f)
+        room = out.room("number", "error")
+        for j in bad[:room]:
+            out.add("number", "error",
+                    f"Giá trị “{clean(field_raw[f][unit_idx[j]])}” không phải là số hồ sơ "
+                    "(phải là số nguyên, ô trống hoặc “-”).", name, int(excel_row[unit_idx[j]]), col)
+        out.skipped("number", "error", max(0, len(bad) - room))
+        negative = np.flatnonzero(counts < 0)
+        room = out.room("negative", "error")
+        for j in negative[:room]:
+            out.add("negative", "error", f"Số hồ sơ không được âm ({counts[j]}).",
+                    name, int(excel_row[unit_idx[j]]), col)
+        out.skipped("negative", "error", max(0, len(negative) - room))
+
+    # Periods.
+    years, months, ok_period = _row_periods(columns, unit_idx, excel_row, header, period, name, out)
+
+    frame = pd.DataFrame({
+        "unit": names,
+        "level": levels,
+        "year": years,
+        "month": months,
+        "sheet": name,
+        "row": excel_row[unit_idx].astype(np.int64),
+        "_key": pd.Series(keys, dtype=object),
+        "_known": known,
+        "_ok": ok_period,
+    })
+    for f in STATS_FIELDS:
+        frame[f] = data.get(f, np.zeros(len(unit_idx), dtype=np.int64))
+
+    _check_rows(frame, header, name, out)
+    if grouped:
+        _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, header, name, out)
+    return _SheetData(name, header, frame, grouped)
+
+
+def _row_periods(columns, unit_idx, excel_row, header: _Header, period: _Period, name: str, out: _Messages):
+    """(year, month, valid) arrays for the unit rows: from the period columns, else the sheet's period.
+
+    The year comes from the month cell ("01/2019", a date), else the year column, else the sheet's period.
+    """
+    m = len(unit_idx)
+    months = np.full(m, period.month or 0, dtype=np.int64)
+    month_years = np.zeros(m, dtype=np.int64)
+    column_years = np.zeros(m, dtype=np.int64)
+    ok = np.ones(m, dtype=bool)
+    roles = header.roles
+    if MONTH in roles:
+        raw = columns[roles[MONTH]][unit_idx]
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        parsed_m = np.zeros(len(uniques) + 1, dtype=np.int64)
+        parsed_y = np.zeros(len(uniques) + 1, dtype=np.int64)
+        invalid = np.zeros(len(uniques) + 1, dtype=bool)
+        for i, value in enumerate(uniques):
+            try:
+                month, year = _month_cell(value)
+                parsed_m[i], parsed_y[i] = month or 0, year or 0
+                invalid[i] = not 1 <= (month or 0) <= 12
+            except ValueError:
+                invalid[i] = True
+        row_m, row_bad = parsed_m[codes], invalid[codes] & (codes >= 0)
+        months = np.where(row_m > 0, row_m, months)
+        month_years = parsed_y[codes]
+        blank = codes < 0
+        if period.month is None:  # an empty month cell and no month for the whole sheet
+            row_bad |= blank
+        col = header.label(MONTH)
+        bad = np.flatnonzero(row_bad)
+        room = out.room("month", "error")
+        for j in bad[:room]:
+            text = clean(raw[j])
+            message = (f"Tháng “{text}” không hợp lệ (tháng phải từ 1 đến 12)." if text
+                       else "Thiếu tháng của dòng số liệu.")
+            out.add("month", "error", message, name, int(excel_row[unit_idx[j]]), col)
+        out.skipped("month", "error", max(0, len(bad) - room))
+        ok &= ~row_bad
+    elif period.month is not None and not 1 <= period.month <= 12:
+        row, col = period.cell or (header.top + 1, None)
+        out.add("month", "error", f"Tháng {period.month} (lấy từ tiêu đề hoặc tên sheet) không hợp lệ: tháng phải "
+                "từ 1 đến 12.", name, row, col)
+        ok[:] = False
+    if YEAR in roles:
+        raw = columns[roles[YEAR]][unit_idx]
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        parsed = np.zeros(len(uniques) + 1, dtype=np.int64)
+        invalid = np.zeros(len(uniques) + 1, dtype=bool)
+        for i, value in enumerate(uniques):
+            try:
+                parsed[i] = _year_cell(value) or 0
+                invalid[i] = bool(parsed[i]) and not 1900 <= parsed[i] <= 2100
+            except ValueError:
+                invalid[i] = True
+        column_years = np.where(invalid, 0, parsed)[codes]
+        row_bad = invalid[codes]
+        bad = np.flatnonzero(row_bad)
+        col = header.label(YEAR)
+        room = out.room("year", "error")
+        for j in bad[:room]:
+            out.add("year", "error", f"Năm “{clean(raw[j])}” không hợp lệ.", name, int(excel_row[unit_idx[j]]), col)
+        out.skipped("year", "error", max(0, len(bad) - room))
+        ok &= ~row_bad
+    years = np.where(month_years > 0, month_years, np.where(column_years > 0, column_years, period.year or 0))
+    return years.astype(np.int64), months, ok
+
+
+def _check_rows(frame: pd.DataFrame, header: _Header, name: str, out: _Messages) -> None:
+    """Parts above their total (errors) and the identities of domain.md §2 (warnings), row by row."""
+    present = set(header.fields)
+    rows = frame["row"].to_numpy()
+    values = {f: frame[f].to_numpy() for f in present}
+
+    def report(kind: str, severity: str, mask: np.ndarray, column: str, text) -> None:
+        idx = np.flatnonzero(mask)
+        room = out.room(kind, severity)
+        for j in idx[:room]:
+            out.add(kind, severity, text(j), name, int(rows[j]), column)
+        out.skipped(kind, severity, max(0, len(idx) - room))
+
+    def sum_at(parts: list[str], j: int) -> str:
+        return _sum_text(parts, [values[p][j] for p in parts])
+
+    # Errors: the parts may never add up to more than their total.
+    for parts, total in PART_RULES:
+        parts = [p for p in parts if p in present]
+        if total not in present or not parts:
+            continue
+        too_big = sum(values[p] for p in parts) > values[total]
+        report("parts", "error", too_big, header.label(total),
+               lambda j, parts=parts, total=total:
+               f"{sum_at(parts, j)} lớn hơn {FIELD_LABELS[total]} = {_n(values[total][j])}.")
+
+    # Warnings: where the identity should be exact, parts below their total.
+    identities = []
+    if {"received_online", "received_direct", "received_carried"} <= present:
+        identities.append((["received_online", "received_direct", "received_carried"], "received_total"))
+    if {"resolved_on_time", "resolved_late"} <= present:
+        early = ["resolved_early"] if "resolved_early" in present else []
+        identities.append((early + ["resolved_on_time", "resolved_late"], "resolved_total"))
+    if {"pending_in_time", "pending_overdue"} <= present:
+        identities.append((["pending_in_time", "pending_overdue"], "pending_total"))
+    for parts, total in identities:
+        if total not in present:
+            continue
+        gap = values[total] - sum(values[p] for p in parts)
+        report("identity", "warn", gap > 0, header.label(total),
+               lambda j, parts=parts, total=total, gap=gap:
+               f"{FIELD_LABELS[total]} = {_n(values[total][j])} nhưng {sum_at(parts, j)} (thiếu {_n(gap[j])}).")
+    if {"received_total", "resolved_total", "pending_total"} <= present:
+        both = values["resolved_total"] + values["pending_total"]
+        report("identity", "warn", both != values["received_total"], header.label("received_total"),
+               lambda j: f"{FIELD_LABELS['received_total']} = {_n(values['received_total'][j])} khác "
+                         f"{sum_at(['resolved_total', 'pending_total'], j)}.")
+
+
+def _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, header: _Header, name: str,
+                 out: _Messages) -> None:
+    """Group and total rows are never units; their figures are compared with the sums of the units they cover."""
+    fields = header.fields
+    if not fields or not len(unit_idx):
+        return
+    unit_values = np.column_stack([data[f] for f in fields])  # one row per unit row
+    cumulative = np.vstack([np.zeros(len(fields), dtype=np.int64), np.cumsum(unit_values, axis=0)])
+
+    def units_between(lo: int, hi: int) -> tuple[np.ndarray, int]:
+        """Sums of the unit rows at positions [lo, hi), and how many there are."""
+        a, b = np.searchsorted(unit_idx, lo), np.searchsorted(unit_idx, hi)
+        return cumulative[b] - cumulative[a], b - a
+
+    marks = np.flatnonzero((kind == GROUP_ROW) | (kind == TOTAL_ROW))
+    groups = np.flatnonzero(kind == GROUP_ROW)
+    totals = np.flatnonzero(kind == TOTAL_ROW)
+    n = len(kind)
+    for pos in marks:
+        pos = int(pos)
+        written = []
+        for k, f in enumerate(fields):
+            value = field_raw[f][pos]
+            if value is None or value == "" or (isinstance(value, float) and value != value):
+                continue
+            try:
+                written.append((k, f, parse_count(value)))
+            except (NumberError, ValueError):
+                continue
+        if not written:
+            continue
+        label = infos[codes[pos]].name or ("nhóm" if kind[pos] == GROUP_ROW else "tổng")
+        if kind[pos] == GROUP_ROW:
+            following = marks[marks > pos]
+            end = int(following[0]) if len(following) else n
+            sums, count = units_between(pos + 1, end)
+            if count == 0:
+                continue  # a heading over sub-groups
+            candidates = [sums]
+            what = "tổng các đơn vị bên dưới"
+        else:
+            before_total = totals[totals < pos]
+            after_total = totals[totals > pos]
+            before_group = groups[groups < pos]
+            candidates = [units_between(0, n)[0],
+                          units_between(int(before_total[-1]) + 1 if len(before_total) else 0, pos)[0],
+                          units_between(pos + 1, int(after_total[0]) if len(after_total) else n)[0]]
+            if len(before_group):
+                candidates.append(units_between(int(before_group[-1]) + 1, pos)[0])
+            sums = candidates[0]
+            what = "tổng các đơn vị"
+        if any(all(c[k] == v for k, _, v in written) for c in candidates):
+            continue
+        for k, f, v in written:
+            if sums[k] != v:
+                out.add("crosscheck", "warn",
+                        f"Dòng “{label}” ghi {_n(v)} nhưng {what} là {_n(sums[k])} "
+                        f"(cột {FIELD_LABELS[f]}).", name, int(excel_row[pos]), header.label(f))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The workbook
+# ---------------------------------------------------------------------------------------------------------------
+
+def detect_stats_table(workbook: Workbook) -> bool:
+    """True if some sheet has a recognisable statistics header (tells a statistics file from a plan file)."""
+    return any(_find_header(sheet) is not None for sheet in workbook.sheets)
+
+
+def read_stats(data: bytes, filename: str = "", registry: Registry | None = None) -> StatsResult:
+    """Read a statistics workbook given as bytes. Raises WorkbookRefused for files that cannot be opened."""
+    return read_stats_workbook(load_workbook(data, filename), registry, filename=filename)
+
+
+def _empty_records() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("year", "month", "row", *STATS_FIELDS) else object)
+                          for c in RECORD_COLUMNS})
+    return frame
+
+
+def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, filename: str = "") -> StatsResult:
+    """Read the statistics of an already loaded workbook (see read_stats)."""
+    registry = registry if registry is not None else load_registry()
+    findings = Findings()
+    out = _Messages(findings)
+    tables = [(sheet, header) for sheet in workbook.sheets if (header := _find_header(sheet)) is not None]
+    if not tables:
+        findings.error("Không tìm thấy bảng số liệu thống kê nào trong tệp: không sheet nào "
+                       "có dòng tiêu đề cột như “Đơn vị”, “Số hồ sơ nhận giải quyết”, “Đã giải quyết”, "
+                       "“Đúng hạn”, “Quá hạn”. Hãy dùng tệp mẫu hoặc Biểu 06 xuất từ phần mềm một cửa.")
+        return StatsResult(_empty_records(), findings, "flat", [])
+
+    # Formulas whose value was never saved read as empty cells.
+    for sheet, _ in tables:
+        cells = workbook.unsaved_formulas.get(sheet.name) or []
+        if cells:
+            listed = ", ".join(cells[:15]) + (f" … (tổng cộng {len(cells)} ô)" if len(cells) > 15 else "")
+            first = re.fullmatch(r"([A-Z]+)(\d+)", cells[0])
+            findings.error(f"Các ô công thức chưa có giá trị được lưu: {listed}. Tệp được tạo bằng chương trình và "
+                           "chưa từng được mở bằng Excel, nên không đọc được kết quả công thức. Hãy mở tệp bằng "
+                           "Excel, bấm Lưu (Ctrl+S) rồi tải lên lại.", sheet.name,
+                           int(first[2]) if first else None, first[1] if first else None)
+
+    # Structural errors: unit column and required columns.
+    readable = []
+    for sheet, header in tables:
+        for ignored, used in header.duplicates:
+            findings.warn(f"Cột “{header.labels.get(ignored, column_letter(ignored))}” trùng nghĩa với cột "
+                          f"“{header.labels.get(used, column_letter(used))}”; chỉ đọc cột thứ nhất.",
+                          sheet.name, header.top + 1, header.labels.get(ignored, column_letter(ignored)))
+        missing = [f for f in REQUIRED_FIELDS if f not in header.roles]
+        for f in missing:
+            sub, group = _COLUMN_NAMES.get(f, (FIELD_LABELS[f], ""))
+            findings.error(f"Thiếu cột “{sub}” ({group}). Trong tệp mẫu, cột này tên là “{FIELD_LABELS[f]}”.",
+                           sheet.name, header.bottom + 1)
+        if UNIT not in header.roles:
+            findings.error("Thiếu cột tên đơn vị (“Đơn vị”, “Tên đơn vị” hoặc “Lĩnh vực, công việc giải quyết "
+                           "theo cấp”).", sheet.name, header.bottom + 1)
+            continue
+        readable.append((sheet, header))
+
+    periods = _sheet_periods(readable, filename, findings)
+    units = _UnitClassifier(registry)
+    parts: list[_SheetData] = []
+    for sheet, header in readable:
+        period = periods[sheet.name]
+        if period is None:
+            continue
+        parts.append(_read_sheet(sheet, header, period, units, out))
+
+    if parts:
+        frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    else:
+        frame = pd.DataFrame(columns=[*RECORD_COLUMNS, "_key", "_known", "_ok"])
+    for p in parts:
+        if p.frame.empty:
+            findings.warn("Bảng không có dòng số liệu nào của đơn vị.", p.sheet, p.header.data_start + 1)
+
+    present_by_sheet = {p.sheet: set(p.header.fields) for p in parts}
+    unit_labels = {p.sheet: p.header.label(UNIT) for p in parts}
+    carried_labels = {p.sheet: p.header.label("received_carried") for p in parts
+                      if "received_carried" in p.header.roles}
+    _missing_years(frame, readable, out)
+    valid = frame[frame["_ok"] & (frame["year"] > 0) & (frame["month"] >= 1) & (frame["month"] <= 12)] \
+        if len(frame) else frame
+    _check_duplicates(valid, unit_labels, out)
+    _check_carried(valid, present_by_sheet, carried_labels, out)
+    _check_unknown(frame, unit_labels, out)
+    out.finish()
+
+    records = frame.loc[:, [c for c in RECORD_COLUMNS if c != "period"]].copy() if len(frame) else _empty_records()
+    if len(frame):
+        records["year"] = records["year"].astype(np.int64)
+        records["month"] = records["month"].astype(np.int64)
+        records["row"] = records["row"].astype(np.int64)
+        records.insert(4, "period", _periods(records["year"].to_numpy(), records["month"].to_numpy()))
+        for f in STATS_FIELDS:
+            records[f] = records[f].astype(np.int64)
+        records = records.reset_index(drop=True)
+    present = [f for f in STATS_FIELDS if any(f in s for s in present_by_sheet.values())] if parts else \
+        [f for f in STATS_FIELDS if any(f in h.roles for _, h in tables)]
+    return StatsResult(records, findings, _layout(parts or [], tables), present)
+
+
+def _periods(years: np.ndarray, months: np.ndarray) -> list[str]:
+    cache: dict[tuple[int, int], str] = {}
+    out = []
+    for y, m in zip(years.tolist(), months.tolist()):
+        text = cache.get((y, m))
+        if text is None:
+            text = cache[(y, m)] = f"{y:04d}-{m:02d}"
+        out.append(text)
+    return out
+
+
+def _layout(parts: list[_SheetData], tables) -> str:
+    headers = [p.header for p in parts] or [h for _, h in tables]
+    if any(h.depth > 1 or h.numbered for h in headers) or any(p.grouped for p in parts):
+        return "bieu06"
+    if headers and all(h.exact_template for h in headers):
+        return "template"
+    return "flat"
+
+
+def _sheet_periods(tables, filename: str, findings: Findings) -> dict[str, _Period | None]:
+    """The period each sheet gives in its title or name (used when rows have no period column).
+
+    A month without a year takes the year from the title, the other sheets or the file name.
+    """
+    file_period = _period_from_label(PurePath(filename).stem) if filename else _Period()
+    result: dict[str, _Period | None] = {}
+    for sheet, header in tables:
+        lines = [(r + 1, column_letter(c), part)
+                 for r, row in enumerate(sheet.rows[:header.top]) for c, value in enumerate(row)
+                 if isinstance(value, str) for part in value.split("\n") if part.strip()]
+        title = _period_from_title(lines)
+        named = _period_from_label(sheet.name)
+        if title.month is not None and named.month is not None and (
+                title.month != named.month or title.year and named.year and title.year != named.year):
+            findings.warn(f"Tiêu đề ghi kỳ báo cáo tháng {title.month:02d}" + (f"/{title.year}" if title.year else "")
+                          + f" nhưng tên sheet là “{sheet.name}”; dùng kỳ báo cáo trong tiêu đề.", sheet.name,
+                          *title.cell)
+        if title.month is not None:
+            period = _Period(title.year or (named.year if named.month in (None, title.month) else None), title.month,
+                             cell=title.cell)
+        elif named.month is not None:
+            period = _Period(named.year or title.year, named.month)
+        else:
+            period = _Period(title.year or named.year, None, title.multi or named.multi, cell=title.cell)
+        result[sheet.name] = period
+    years = {p.year for p in result.values() if p and p.year and p.month}
+    for (sheet, header) in tables:
+        period = result[sheet.name]
+        if period.year is None:
+            if len(years) == 1:
+                period.year = next(iter(years))
+            elif file_period.year:
+                period.year = file_period.year
+        if MONTH in header.roles:
+            continue  # rows carry their own month; the sheet's year is only a fallback
+        if period.month is None and file_period.month is not None and len(tables) == 1:
+            period.month = file_period.month
+            period.year = period.year or file_period.year
+        if period.month is None:
+            others = any(result[s.name] is not None and result[s.name].month is not None
+                         or MONTH in h.roles for s, h in tables if s is not sheet)
+            if period.multi and others:
+                row, col = period.cell or (header.top + 1, None)
+                findings.warn("Sheet này là số liệu tổng hợp nhiều tháng (quý, năm, lũy kế); không đọc để tránh "
+                              "tính trùng với các sheet theo tháng.", sheet.name, row, col)
+            else:
+                findings.error("Không xác định được kỳ báo cáo (tháng, năm): bảng không có cột “Tháng”, tiêu đề "
+                               "không ghi “Kỳ báo cáo: Tháng … năm …”, tên sheet và tên tệp cũng không cho biết "
+                               "tháng. Hãy thêm cột “Tháng”/“Năm” hoặc đặt tên sheet như “T01-2019”.",
+                               sheet.name, header.top + 1)
+            result[sheet.name] = None
+        elif period.year is None and YEAR not in header.roles:
+            findings.error(f"Không xác định được năm của kỳ báo cáo tháng {period.month}: tiêu đề, tên sheet, các "
+                           "sheet khác và tên tệp đều không ghi năm. Hãy ghi “Tháng … năm …” trong tiêu đề hoặc đặt "
+                           "tên sheet như “T01-2019”.", sheet.name, header.top + 1)
+            result[sheet.name] = None
+    return result
+
+
+def _missing_years(frame: pd.DataFrame, tables, out: _Messages) -> None:
+    if not len(frame):
+        return
+    lacking = frame[frame["_ok"] & (frame["year"] <= 0)]
+    labels = {s.name: h for s, h in tables}
+    for sheet, rows in lacking.groupby("sheet", sort=False):
+        header = labels[sheet]
+        column = header.label(MONTH) if MONTH in header.roles else None
+        out.add("year", "error", f"Không xác định được năm của số liệu ({_n(len(rows))} dòng): thêm cột “Năm”, ghi "
+                "tháng dạng “01/2019”, hoặc ghi năm trong tiêu đề/tên sheet/tên tệp.", sheet,
+                int(rows["row"].iloc[0]), column)
+
+
+def _check_duplicates(frame: pd.DataFrame, unit_labels: dict[str, str], out: _Messages) -> None:
+    """The same unit and month twice in one file: an error on the second row, naming both rows."""
+    if not len(frame):
+        return
+    keys = ["_key", "year", "month"]
+    dup = frame[frame.duplicated(keys, keep=False)]
+    if dup.empty:
+        return
+    groups = dup.groupby(keys, sort=False)
+    first_sheet = groups["sheet"].transform("first")
+    first_row = groups["row"].transform("first")
+    again = np.flatnonzero(groups.cumcount().to_numpy() > 0)
+    room = out.room("duplicate", "error")
+    for j in again[:room]:
+        row = dup.iloc[j]
+        out.add("duplicate", "error",
+                f"Đơn vị “{row['unit']}” có hai dòng số liệu cho tháng "
+                f"{_period_text(int(row['month']), int(row['year']))}: sheet “{first_sheet.iloc[j]}” dòng "
+                f"{first_row.iloc[j]} và sheet “{row['sheet']}” dòng {row['row']}.",
+                row["sheet"], int(row["row"]), unit_labels.get(row["sheet"]))
+    out.skipped("duplicate", "error", max(0, len(again) - room))
+
+
+def _check_carried(frame: pd.DataFrame, present: dict[str, set], carried_labels: dict[str, str],
+                   out: _Messages) -> None:
+    """Carried in (month m) = pending (month m−1), for a unit whose two months are both in the file."""
+    if not len(frame):
+        return
+    sheets = frame["sheet"].to_numpy()
+    has_carried = np.isin(sheets, [s for s, f in present.items() if "received_carried" in f])
+    has_pending = np.isin(sheets, [s for s, f in present.items() if "pending_total" in f])
+    if not has_carried.any() or not has_pending.any():
+        return
+    unit_codes = pd.factorize(frame["_key"].to_numpy())[0]
+    order = np.lexsort((frame["month"].to_numpy(), frame["year"].to_numpy(), unit_codes))
+    key = unit_codes[order]
+    ordinal = (frame["year"].to_numpy() * 12 + frame["month"].to_numpy() - 1)[order]
+    carried = frame["received_carried"].to_numpy()[order]
+    pending = frame["pending_total"].to_numpy()[order]
+    hc, hp = has_carried[order], has_pending[order]
+    follows = np.zeros(len(order), dtype=bool)
+    follows[1:] = (key[1:] == key[:-1]) & (ordinal[1:] == ordinal[:-1] + 1) & hc[1:] & hp[:-1] \
+        & (carried[1:] != pending[:-1])
+    idx = np.flatnonzero(follows)
+    room = out.room("carried", "warn")
+    for j in idx[:room]:
+        cur, prev = frame.iloc[order[j]], frame.iloc[order[j - 1]]
+        out.add("carried", "warn",
+                f"“Từ kỳ trước” của đơn vị “{cur['unit']}” tháng {_period_text(int(cur['month']), int(cur['year']))}"
+                f" là {_n(carried[j])}, nhưng số hồ sơ đang giải quyết cuối tháng "
+                f"{_period_text(int(prev['month']), int(prev['year']))} là {_n(pending[j - 1])} "
+                f"(sheet “{prev['sheet']}” dòng {prev['row']}).",
+                cur["sheet"], int(cur["row"]), carried_labels.get(cur["sheet"]))
+    out.skipped("carried", "warn", max(0, len(idx) - room))
+
+
+def _check_unknown(frame: pd.DataFrame, unit_labels: dict[str, str], out: _Messages) -> None:
+    """One warning per unit name that is not in the registry, at its first row."""
+    if not len(frame):
+        return
+    unknown = np.flatnonzero(~frame["_known"].to_numpy(dtype=bool))
+    if not len(unknown):
+        return
+    codes = pd.factorize(frame["_key"].to_numpy()[unknown])[0]
+    counts = np.bincount(codes)
+    _, firsts = np.unique(codes, return_index=True)
+    firsts.sort()
+    room = out.room("unknown", "warn")
+    for j in firsts[:room]:
+        row = frame.iloc[unknown[j]]
+        n = int(counts[codes[j]])
+        extra = f" (xuất hiện ở {_n(n)} dòng)" if n > 1 else ""
+        out.add("unknown", "warn",
+                f"Đơn vị “{row['unit']}” không có trong danh mục đơn vị{extra}. Kiểm tra lại tên đơn vị hoặc bổ "
+                "sung đơn vị vào danh mục.", row["sheet"], int(row["row"]), unit_labels.get(row["sheet"]))
+    out.skipped("unknown", "warn", max(0, len(firsts) - room))
