@@ -21,6 +21,8 @@ pages = {
         st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
         st.Page("pages/giai_quyet.py", title="Giải quyết hồ sơ", icon=":material/timer:", url_path="giai-quyet"),
         st.Page("pages/truc_tuyen.py", title="Trực tuyến và BCCI", icon=":material/language:", url_path="truc-tuyen"),
+        st.Page("pages/tieu_chi.py", title="Tiêu chí và điểm", icon=":material/checklist:", url_path="tieu-chi"),
+        st.Page("pages/gia_dinh.py", title="Giả định", icon=":material/tune:", url_path="gia-dinh"),
         st.Page("pages/don_vi.py", title="Đơn vị", icon=":material/apartment:", url_path="don-vi"),
     ],
     "Quản trị": [

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from . import formatting as fmt
+from .status import STATUS_LABELS as STATUS_TEXT
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", help="Địa chỉ cơ sở dữ liệu SQLAlchemy (mặc định: CCHC_DATABASE_URL hoặc data/cchc.sqlite).")
     imp.add_argument("--user", help="Người nhập (mặc định: tên đăng nhập của máy).")
     imp.add_argument("--json", action="store_true")
+    check.add_argument("--db", help="Cơ sở dữ liệu có kế hoạch để đối chiếu mã tiêu chí của báo cáo tiến độ.")
+    score = sub.add_parser("score", help="Tình trạng và điểm dự kiến của từng tiêu chí.")
+    score.add_argument("--db")
+    score.add_argument("--from", dest="start", metavar="YYYY-MM", help="Tháng đầu kỳ (mặc định: đầu năm có số liệu "
+                                                                       "mới nhất).")
+    score.add_argument("--to", dest="end", metavar="YYYY-MM", help="Tháng cuối kỳ (mặc định: tháng mới nhất).")
+    score.add_argument("--unit", help="Chỉ tính số liệu của một đơn vị (tên hoặc tên ngắn).")
+    score.add_argument("--json", action="store_true")
     summary = sub.add_parser("summary", help="Tổng hợp những gì đã lưu.")
     summary.add_argument("--db")
     summary.add_argument("--json", action="store_true")
@@ -75,10 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         if read is None:
             return EXIT_USAGE
         data, name = read
-        result = check_file(data, name)
+        store = Store(args.db) if args.db or args.command == "import" else None
+        result = check_file(data, name, plan=store.current_plan() if store else None)
         outcome = None
         if args.command == "import" and result.ok:
-            store = Store(args.db) if args.db else Store()
             outcome = store_checked(store, result, data, name, user=args.user)
         if args.json:
             payload = result.as_dict()
@@ -99,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK if result.ok else EXIT_REFUSED
 
     store = Store(args.db) if args.db else Store()
+    if args.command == "score":
+        return _score(store, args)
     plan = store.current_plan()
     stats = store.stats_summary()
     if args.json:
@@ -112,6 +124,47 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("Chưa có kế hoạch.")
         print(f"Thống kê: {stats['units']} đơn vị, {len(stats['periods'])} kỳ; {store.import_count()} lần nhập.")
+    return EXIT_OK
+
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _score(store, args) -> int:
+    from .scoring import score_for_period
+
+    for label, value in (("--from", args.start), ("--to", args.end)):
+        if value and not _PERIOD.match(value):
+            sys.stderr.write(f"Lỗi cú pháp lệnh: {label} cần dạng YYYY-MM (ví dụ 2019-06), không phải “{value}”.\n")
+            return EXIT_USAGE
+    unit = None
+    if args.unit:
+        from .registry import load_registry
+
+        agency = load_registry().lookup(args.unit)
+        unit = agency.name if agency else args.unit
+    outcome = score_for_period(store, args.start, args.end, unit)
+    if outcome is None:
+        message = "Chưa có kế hoạch trong cơ sở dữ liệu: hãy nhập kế hoạch trước."
+        if args.json:
+            print(json.dumps({"error": message}, ensure_ascii=False))
+        else:
+            print(message)
+        return EXIT_REFUSED
+    start, end, score = outcome
+    if args.json:
+        print(json.dumps({"from": start, "to": end, "criteria": [c.as_json() for c in score.criteria],
+                          "total": score.total_json()}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Kỳ {fmt.period_range_label(start, end)}" + (f", đơn vị {unit}" if unit else ""))
+    for c in score.criteria:
+        value = fmt.percent(c.value) if c.value is not None and c.target is not None else (
+            fmt.points(c.value) if c.value is not None else "–")
+        print(f"  {c.code:<7} {STATUS_TEXT[c.status]:<16} giá trị {value:<8} điểm "
+              f"{fmt.points(c.points) if c.points is not None else '–':<6} / {fmt.points(c.standard)}")
+    total = score.total_json()
+    print(f"Điểm dự kiến {fmt.points(total['projected'])} / {fmt.points(total['standard'])}; khôi phục "
+          f"{fmt.points(total['recovered'])} / {fmt.points(score.lost_total)} điểm bị mất.")
     return EXIT_OK
 
 

@@ -65,3 +65,18 @@ TEMPLATE_YEAR = "Năm"
 TEMPLATE_MONTH = "Tháng"
 TEMPLATE_HEADERS: tuple[str, ...] = (TEMPLATE_UNIT, TEMPLATE_YEAR, TEMPLATE_MONTH,
                                      *(FIELD_LABELS[f] for f in STATS_FIELDS))
+
+# The optional procedure sheet: counts of procedures (TTHC), per unit and year (criteria 7.2.1, 7.3.1, 3.5.2, 3.2.4).
+PROCEDURE_FIELDS: tuple[str, ...] = (
+    "procedures_total",
+    "procedures_one_stop",
+    "procedures_online_offered",
+    "procedures_online_l3_offered",
+    "procedures_online_l4_offered",
+    "procedures_online_full_offered",
+    "procedures_online_partial_offered",
+    "procedures_online_used",
+    "procedures_bcci_offered",
+    "procedures_bcci_used",
+    "procedures_published",
+)

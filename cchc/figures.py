@@ -200,3 +200,55 @@ def unit_vs_level(unit_rates: dict[str, float | None], level_rates: dict[str, fl
                              hovertemplate="Chỉ tiêu: %{y:.0%}<extra></extra>"))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.18])
     return _layout(fig, title, barmode="group")
+
+
+def recovery_by_domain(domains: pd.DataFrame, title: str) -> go.Figure:
+    """Per domain: the lost points split into recovered (projected) and still lost."""
+    if domains.empty:
+        return empty_figure(title, "Chưa có kế hoạch")
+    frame = domains.sort_values("lost", ascending=True)
+    labels = [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"])]
+    recovered = frame["recovered"].clip(lower=0)
+    still = (frame["lost"] - recovered).clip(lower=0)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=recovered, y=labels, orientation="h", name="Dự kiến khôi phục", marker_color="#0072B2",
+                         text=[fmt.points(v) if v > 0 else "" for v in recovered], textposition="inside",
+                         hovertemplate="%{y}<br>Dự kiến khôi phục: %{x:.2f} điểm<extra></extra>"))
+    fig.add_trace(go.Bar(x=still, y=labels, orientation="h", name="Vẫn mất", marker_color="#D55E00",
+                         text=[fmt.points(v) if v > 0 else "" for v in still], textposition="inside",
+                         hovertemplate="%{y}<br>Vẫn mất: %{x:.2f} điểm<extra></extra>"))
+    fig.update_xaxes(title_text="Điểm", rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, height=max(320, 110 + 70 * len(frame)), barmode="stack")
+
+
+def points_gain_bars(gains: pd.DataFrame, title: str, top: int = 15) -> go.Figure:
+    """The actions worth most points: what meeting each criterion's target would add."""
+    if gains.empty:
+        return empty_figure(title, "Mọi tiêu chí đã đạt đủ điểm")
+    data = gains.head(top).iloc[::-1]
+    labels = [f"{c} · {n[:55]}{'…' if len(n) > 55 else ''}" for c, n in zip(data["code"], data["name"])]
+    fig = go.Figure(go.Bar(
+        x=data["extra"], y=labels, orientation="h", marker_color=[STATUS_COLORS[s] for s in data["status"]],
+        text=[f"+{fmt.points(v)}" for v in data["extra"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}<br>Thêm %{x:.2f} điểm nếu đạt chỉ tiêu<extra></extra>", name="Điểm có thể thêm"))
+    fig.update_xaxes(title_text="Điểm có thể thêm", rangemode="tozero",
+                     range=[0, float(data["extra"].max()) * 1.25 or 1])
+    fig.update_yaxes(automargin=True, tickfont=dict(size=14))
+    return _layout(fig, title, height=max(320, 100 + 34 * len(data)), showlegend=False)
+
+
+def years_lost(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Lost points per domain, one bar per plan year, side by side."""
+    if frame.empty:
+        return empty_figure(title)
+    fig = go.Figure()
+    for i, (year, rows) in enumerate(frame.groupby("plan_year")):
+        appraisal = rows["appraisal_year"].iloc[0]
+        fig.add_trace(go.Bar(x=[f"{c}. {n}" for c, n in zip(rows["code"], rows["name"])], y=rows["lost"],
+                             name=f"Thẩm định {appraisal} (kế hoạch {year})",
+                             marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
+                             text=[fmt.points(v) for v in rows["lost"]], textposition="outside",
+                             hovertemplate="%{x}: %{y:.2f} điểm bị mất<extra></extra>"))
+    fig.update_yaxes(title_text="Điểm bị mất", rangemode="tozero")
+    return _layout(fig, title, barmode="group")

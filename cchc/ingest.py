@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .findings import Findings, WorkbookRefused
 from .plan import Plan, detect_plan_table, read_plan_workbook
+from .procedures import ProceduresResult, detect_procedures_table, read_procedures_workbook
+from .progress import ProgressResult, detect_progress_table, read_progress_workbook
 from .registry import Registry, load_registry
 from .stats import StatsResult, read_stats_workbook
 from .storage import ImportOutcome, Store
@@ -18,21 +20,28 @@ from .workbook import load_workbook
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
+SAMPLE_PROGRESS_FILE = DATA_DIR / "tien_do_2019_minh_hoa.xlsx"
+SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
 
-KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "targets": "Sửa chỉ tiêu"}
+KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
+               "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
+               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm"}
 
 
 @dataclass
 class CheckResult:
-    kind: str | None  # "plan" | "stats" | None when the file could not be read at all
+    kind: str | None  # "plan" | "stats" | "progress" | "procedures" | None when the file could not be read at all
     findings: Findings
     plan: Plan | None = None
     stats: StatsResult | None = None
+    progress: ProgressResult | None = None
+    procedures: ProceduresResult | None = None
     preview: dict = field(default_factory=dict)  # {"added": [(unit, period)], "replaced": [...]}
 
     @property
     def ok(self) -> bool:
-        return self.findings.ok and (self.plan is not None or self.stats is not None)
+        return self.findings.ok and any(x is not None for x in (self.plan, self.stats, self.progress,
+                                                                 self.procedures))
 
     def as_dict(self) -> dict:
         out = {"ok": self.ok, "kind": self.kind, **self.findings.as_dict()}
@@ -40,6 +49,14 @@ class CheckResult:
             out["plan"] = self.plan.as_dict() if self.plan else None
         elif self.kind == "stats":
             out["stats"] = stats_object(self.stats) if self.stats is not None and self.ok else None
+        elif self.kind == "progress" and self.ok:
+            records = self.progress.records
+            out["progress"] = {"reports": len(records), "criteria": sorted(records["code"].unique().tolist()),
+                               "periods": sorted(records["period"].unique().tolist())}
+        elif self.kind == "procedures" and self.ok:
+            records = self.procedures.records
+            out["procedures"] = {"units": int(records["unit"].nunique()),
+                                 "years": sorted(int(y) for y in records["year"].unique())}
         return out
 
 
@@ -52,8 +69,12 @@ def stats_object(result: StatsResult) -> dict:
             "totals": {f: int(records[f].sum()) if len(records) else 0 for f in STATS_FIELDS}}
 
 
-def check_file(data: bytes, filename: str = "", registry: Registry | None = None) -> CheckResult:
-    """Read and check a workbook of either kind; never raises for bad input."""
+def check_file(data: bytes, filename: str = "", registry: Registry | None = None,
+               plan: Plan | None = None) -> CheckResult:
+    """Read and check a workbook of any kind; never raises for bad input.
+
+    `plan` (the stored plan) lets a progress report's criterion codes be checked against it.
+    """
     registry = registry or load_registry()
     try:
         workbook = load_workbook(data, filename)
@@ -62,6 +83,12 @@ def check_file(data: bytes, filename: str = "", registry: Registry | None = None
     if detect_plan_table(workbook):
         result = read_plan_workbook(workbook, registry, filename)
         return CheckResult("plan", result.findings, plan=result.plan)
+    if detect_progress_table(workbook):
+        progress = read_progress_workbook(workbook, plan, registry)
+        return CheckResult("progress", progress.findings, progress=progress)
+    if detect_procedures_table(workbook):
+        procedures = read_procedures_workbook(workbook, registry)
+        return CheckResult("procedures", procedures.findings, procedures=procedures)
     stats = read_stats_workbook(workbook, registry, filename)
     return CheckResult("stats", stats.findings, stats=stats)
 
@@ -74,6 +101,19 @@ def preview_import(store: Store, result: CheckResult) -> dict:
     if result.kind == "plan" and result.ok:
         replaced = result.plan.plan_year in store.plan_years()
         return {"plan_year": result.plan.plan_year, "replaces_plan": replaced}
+    if result.kind == "progress" and result.ok:
+        current = store.progress_records()
+        existing = set(zip(current["code"], current["period"], current["agency"]))
+        records = result.progress.records
+        keys = sorted(set(zip(records["code"], records["period"], records["agency"])))
+        return {"added": [(c, p) for c, p, a in keys if (c, p, a) not in existing],
+                "replaced": [(c, p) for c, p, a in keys if (c, p, a) in existing]}
+    if result.kind == "procedures" and result.ok:
+        existing = store.procedure_keys()
+        records = result.procedures.records
+        keys = sorted(set(zip(records["unit"], records["year"].astype(int))))
+        return {"added": [(u, str(y)) for u, y in keys if (u, y) not in existing],
+                "replaced": [(u, str(y)) for u, y in keys if (u, y) in existing]}
     return {}
 
 
@@ -84,12 +124,16 @@ def store_checked(store: Store, result: CheckResult, data: bytes, filename: str,
         raise ValueError("refused file cannot be stored")
     if result.kind == "plan":
         return store.import_plan(result.plan, data, filename, user, illustrative)
+    if result.kind == "progress":
+        return store.import_progress(result.progress.records, data, filename, user, illustrative)
+    if result.kind == "procedures":
+        return store.import_procedures(result.procedures.records, data, filename, user, illustrative)
     return store.import_stats(result.stats.records, data, filename, user, illustrative)
 
 
 def import_file(store: Store, data: bytes, filename: str = "", user: str | None = None,
                 illustrative: bool = False) -> tuple[CheckResult, ImportOutcome | None]:
-    result = check_file(data, filename)
+    result = check_file(data, filename, plan=store.current_plan())
     if not result.ok:
         return result, None
     return result, store_checked(store, result, data, filename, user, illustrative)
@@ -97,7 +141,7 @@ def import_file(store: Store, data: bytes, filename: str = "", user: str | None 
 
 def load_sample_data(store: Store) -> None:
     """Import the shipped plan and the illustrative 2019 statistics (marked illustrative)."""
-    for path in (SAMPLE_PLAN_FILE, SAMPLE_STATS_FILE):
+    for path in (SAMPLE_PLAN_FILE, SAMPLE_STATS_FILE, SAMPLE_PROGRESS_FILE, SAMPLE_PROCEDURES_FILE):
         data = path.read_bytes()
         result, outcome = import_file(store, data, path.name, user="mẫu", illustrative=True)
         if outcome is None:

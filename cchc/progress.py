@@ -74,6 +74,9 @@ PROGRESS_HEADERS: dict[str, str] = {
 # Metrics the monthly statistics measure; progress reports cover the other criteria.
 STATS_MEASURED_METRICS = frozenset({"on_time_rate", "apology_rate", "online_l3_share", "online_l4_share",
                                     "bcci_intake_share", "bcci_return_share"})
+# Metrics the shipped illustrative procedure sheet measures; the illustrative reports leave them to it.
+PROCEDURE_MEASURED_METRICS = frozenset({"online_procedures_used", "bcci_procedures_used", "one_stop_coverage",
+                                        "publication_rate"})
 
 NO_DATA_ROWS = "Tệp không có dòng số liệu nào."
 
@@ -688,7 +691,8 @@ def illustrative_rows(plan: "Plan") -> list[dict]:
     rows: list[dict] = []
     for index, (period_text, period) in enumerate(_PERIODS):
         for criterion in plan.criteria:
-            if criterion.target is not None and criterion.target.metric in STATS_MEASURED_METRICS:
+            if criterion.target is not None and criterion.target.metric in (
+                    STATS_MEASURED_METRICS | PROCEDURE_MEASURED_METRICS):
                 continue
             story = _ILLUSTRATIVE.get(criterion.code)
             if story is None:

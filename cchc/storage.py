@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from .fields import STATS_FIELDS
+from .fields import PROCEDURE_FIELDS, STATS_FIELDS
 from .plan import Criterion, Domain, Plan
 from .targets import Target
 
@@ -109,6 +109,45 @@ stats_rows = sa.Table(
     sa.Index("ix_stats_current_period", "current", "period"),
     sa.Index("ix_stats_unit_period", "unit", "period"),
 )
+
+progress_rows = sa.Table(
+    "progress_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("code", sa.String(20), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False, server_default=""),
+    sa.Column("doc_number", sa.String(200), nullable=False, server_default=""),
+    sa.Column("doc_date", sa.String(10), nullable=False, server_default=""),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("agency", sa.String(300), nullable=False, server_default=""),
+    sa.Column("source", sa.String(10), nullable=False, server_default="file"),  # file | app
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Index("ix_progress_current_code", "current", "code", "period"),
+)
+
+procedure_rows = sa.Table(
+    "procedure_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("unit", sa.String(300), nullable=False),
+    sa.Column("level", sa.String(50), nullable=False, server_default=""),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    *(sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in PROCEDURE_FIELDS),
+    sa.Index("ix_procedures_current_year", "current", "year"),
+)
+
+plan_rules = sa.Table(
+    "plan_rules", metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), primary_key=True),
+    sa.Column("rules", sa.Text, nullable=False),  # rules.rules_to_json
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+)
+
+PROGRESS_COLUMNS = ("code", "period", "value", "status", "doc_number", "doc_date", "note", "agency")
 
 
 def default_url() -> str:
@@ -243,6 +282,109 @@ class Store:
             for chunk in _chunks(payload, 5000):
                 conn.execute(stats_rows.insert(), [_plain(r) for r in chunk])
         return ImportOutcome(import_id, added, replaced)
+
+    def import_progress(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
+                        illustrative: bool = False, source: str = "file") -> ImportOutcome:
+        """Store progress reports; a report for the same criterion, period and agency supersedes the earlier one."""
+        rows = records[list(PROGRESS_COLUMNS)].copy()
+        rows["value"] = rows["value"].astype("float64")
+        keys = sorted(set(zip(rows["code"], rows["period"], rows["agency"])))
+        with self._write() as conn:
+            existing = set(conn.execute(sa.select(progress_rows.c.code, progress_rows.c.period,
+                                                  progress_rows.c.agency).where(progress_rows.c.current))
+                           .tuples().all())
+            replaced = [k for k in keys if k in existing]
+            added = [k for k in keys if k not in existing]
+            summary = {"progress": len(rows), "criteria": sorted({k[0] for k in keys}),
+                       "periods": sorted({k[1] for k in keys}), "added": len(added), "replaced": len(replaced),
+                       "source": source}
+            kind = "progress" if source == "file" else "progress_entry"
+            import_id = self._record_import(conn, kind, data, filename, user, illustrative, summary)
+            for code, period, agency in replaced:
+                conn.execute(progress_rows.update().where(
+                    progress_rows.c.current, progress_rows.c.code == code, progress_rows.c.period == period,
+                    progress_rows.c.agency == agency).values(current=False))
+            payload = []
+            for record in rows.to_dict("records"):
+                value = record["value"]
+                record["value"] = None if value is None or pd.isna(value) else float(value)
+                payload.append({**_plain(record), "import_id": import_id, "source": source, "current": True})
+            if payload:
+                conn.execute(progress_rows.insert(), payload)
+        return ImportOutcome(import_id, [(k[0], k[1]) for k in added], [(k[0], k[1]) for k in replaced])
+
+    def progress_records(self, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """Current progress reports in a period range, with who entered them and when."""
+        query = (sa.select(*(progress_rows.c[c] for c in PROGRESS_COLUMNS), progress_rows.c.source,
+                           imports.c.user, imports.c.created_at)
+                 .select_from(progress_rows.join(imports, progress_rows.c.import_id == imports.c.id))
+                 .where(progress_rows.c.current))
+        if start:
+            query = query.where(progress_rows.c.period >= start)
+        if end:
+            query = query.where(progress_rows.c.period <= end)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(progress_rows.c.code, progress_rows.c.period)).mappings().all()
+        return pd.DataFrame([dict(r) for r in rows],
+                            columns=[*PROGRESS_COLUMNS, "source", "user", "created_at"])
+
+    def import_procedures(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
+                          illustrative: bool = False) -> ImportOutcome:
+        """Store procedure counts; the same unit and year again supersedes the earlier row."""
+        rows = records[["unit", "level", "year", *PROCEDURE_FIELDS]].copy()
+        keys = sorted(set(zip(rows["unit"], rows["year"].astype(int))))
+        with self._write() as conn:
+            existing = set(conn.execute(sa.select(procedure_rows.c.unit, procedure_rows.c.year).where(
+                procedure_rows.c.current)).tuples().all())
+            replaced = [k for k in keys if k in existing]
+            added = [k for k in keys if k not in existing]
+            summary = {"procedure_units": len(keys), "years": sorted({y for _, y in keys}), "added": len(added),
+                       "replaced": len(replaced)}
+            import_id = self._record_import(conn, "procedures", data, filename, user, illustrative, summary)
+            for unit, year in replaced:
+                conn.execute(procedure_rows.update().where(
+                    procedure_rows.c.current, procedure_rows.c.unit == unit, procedure_rows.c.year == year)
+                    .values(current=False))
+            payload = [{**_plain(r), "import_id": import_id, "current": True} for r in rows.to_dict("records")]
+            if payload:
+                conn.execute(procedure_rows.insert(), payload)
+        return ImportOutcome(import_id, [(u, str(y)) for u, y in added], [(u, str(y)) for u, y in replaced])
+
+    def procedure_keys(self) -> set[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(procedure_rows.c.unit, procedure_rows.c.year).where(
+                procedure_rows.c.current)).tuples().all())
+
+    def procedure_totals(self, year: int | None, units=None, level: str | None = None) -> dict[str, int]:
+        """Procedure counts of a year summed over units (all zero when none are stored)."""
+        sums = [sa.func.coalesce(sa.func.sum(procedure_rows.c[f]), 0).label(f) for f in PROCEDURE_FIELDS]
+        query = sa.select(*sums).where(procedure_rows.c.current, procedure_rows.c.year == year)
+        if units:
+            query = query.where(procedure_rows.c.unit.in_(list(units)))
+        if level:
+            query = query.where(procedure_rows.c.level == level)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return {f: int(row[f]) if row else 0 for f in PROCEDURE_FIELDS}
+
+    def rules_json(self, plan_year: int | None = None) -> str | None:
+        plan = self.current_plan(plan_year)
+        if plan is None:
+            return None
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(plan_rules.c.rules).where(plan_rules.c.plan_id == plan.id)).scalar()
+
+    def set_rules(self, rules_json: str, user: str | None = None, plan_year: int | None = None) -> None:
+        """Store a plan's scoring rules (replacing its earlier rules); recorded as an entry in history."""
+        plan = self.current_plan(plan_year)
+        if plan is None:
+            raise KeyError("no plan")
+        with self._write() as conn:
+            self._record_import(conn, "rules", rules_json.encode("utf-8"), "", user, False,
+                                {"plan_year": plan.plan_year, "rules": True})
+            conn.execute(plan_rules.delete().where(plan_rules.c.plan_id == plan.id))
+            conn.execute(plan_rules.insert().values(plan_id=plan.id, rules=rules_json, updated_at=_now(),
+                                                    updated_by=user or current_user()))
 
     # ------------------------------------------------------------------ reading
     def import_history(self) -> pd.DataFrame:

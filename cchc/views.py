@@ -379,3 +379,217 @@ def _blank(value) -> bool:
 
 def _same(a, b) -> bool:
     return (_blank(a) and _blank(b)) or a == b
+
+
+# ---------------------------------------------------------------------------------------------------------------- #
+# Scoring: status of every criterion, projected points, deadlines, several years
+# ---------------------------------------------------------------------------------------------------------------- #
+
+def scoring_inputs(store: Store, filters: Filters, units=None):
+    from .scoring import Inputs
+
+    progress = store.progress_records(filters.start, filters.end)
+    return Inputs(store.stats_totals(units=units, **filters.query()),
+                  store.procedure_totals(filters.year, units=units, level=filters.level or None), progress)
+
+
+def plan_score(store: Store, filters: Filters, units=None, overrides: tuple = (), tasks: tuple = ()):
+    """(plan, PlanScore) for the plan governing the filter's year; None without a plan.
+
+    `overrides` ((metric, value), …) and `tasks` ((code, done), …) are what-if assumptions (tuples, so the call
+    can be cached).
+    """
+    from .scoring import plan_rules, score_plan
+
+    plan = plan_for(store, filters.year)
+    if plan is None:
+        return None
+    rules = plan_rules(plan, store.rules_json(plan.plan_year))
+    score = score_plan(plan, rules, scoring_inputs(store, filters, units), dict(overrides), dict(tasks))
+    return plan, score
+
+
+def year_end_projection(store: Store, filters: Filters):
+    """The plan's points at year end if the statistics keep their trend (None without a plan or statistics)."""
+    from .scoring import project_year_end
+
+    if not filters.year:
+        return None
+    year_filters = Filters(filters.year, 1, last_month_with_data(store, filters.year), filters.level)
+    monthly_frame = store.stats_grouped(by=("period",), **year_filters.query())
+    projected = project_year_end(monthly_frame)
+    if not projected:
+        return None
+    return plan_score(store, Filters(filters.year, 1, 12, filters.level), overrides=tuple(projected.items()))
+
+
+def reference_date(filters: Filters):
+    """Deadlines are judged as of today, or as of the end of the chosen period when that is in the past."""
+    import calendar
+    import datetime as dt
+
+    today = dt.date.today()
+    if not filters.year:
+        return today
+    end = dt.date(filters.year, filters.month_to, calendar.monthrange(filters.year, filters.month_to)[1])
+    return min(today, end)
+
+
+def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.DataFrame:
+    """Due dates of the plan's tasks in the chosen year, with overdue / due soon / done / upcoming."""
+    from .deadlines import due_dates, status_of
+
+    columns = ["code", "name", "lead", "due", "status", "timeline"]
+    plan = plan_for(store, filters.year)
+    if plan is None or not filters.year:
+        return pd.DataFrame(columns=columns)
+    today = reference_date(filters)
+    progress = store.progress_records(f"{filters.year}-01", f"{filters.year}-12")
+    done_periods = set()
+    for record in progress.to_dict("records"):
+        if record["status"] == "done" or (record["value"] is not None and not pd.isna(record["value"])):
+            done_periods.add((record["code"], record["period"]))
+    rows = []
+    for c in plan.criteria:
+        if agency and agency not in c.lead:
+            continue
+        for due in due_dates(c.timeline, [filters.year]):
+            if due.year != filters.year:
+                continue
+            done = (c.code, f"{due.year}-{due.month:02d}") in done_periods
+            rows.append({"code": c.code, "name": c.name, "lead": ", ".join(c.lead), "due": due,
+                         "status": status_of(due, today, done), "timeline": c.timeline})
+    return pd.DataFrame(rows, columns=columns).sort_values(["due", "code"]).reset_index(drop=True)
+
+
+DEADLINE_LABELS = {"overdue": "✖ Quá hạn", "due_soon": "◐ Sắp đến hạn", "upcoming": "Chưa đến hạn",
+                   "done": "✔ Đã báo cáo"}
+
+
+def deadlines_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Hạn": frame["due"].map(lambda d: d.strftime("%d/%m/%Y")),
+        "Mã": frame["code"], "Tiêu chí": frame["name"], "Chủ trì": frame["lead"],
+        "Tình trạng": frame["status"].map(DEADLINE_LABELS),
+    })
+
+
+def score_table(score) -> pd.DataFrame:
+    """Every criterion: target, value, status, points, and where the value comes from."""
+    from .scoring import SOURCE_LABELS
+    from .status import badge
+
+    rows = []
+    for c in score.criteria:
+        if c.value is None:
+            value = "–"
+        elif c.target is not None:
+            value = fmt.percent(c.value)
+        else:
+            value = fmt.points(c.value) + " điểm"
+        rows.append({
+            "Mã": c.code, "Tiêu chí": c.name,
+            "Chỉ tiêu": target_text(c.target) if c.target else "Nhiệm vụ",
+            "Hiện tại": value, "Tình trạng": badge(c.status),
+            "Điểm chuẩn": fmt.points(c.standard), "Điểm thẩm định": fmt.points(c.appraised),
+            "Điểm dự kiến": fmt.points(c.points) if c.points is not None else "–",
+            "Thay đổi": (("+" if c.gain > 0 else "") + fmt.points(c.gain)) if c.points is not None else "–",
+            "Nguồn": SOURCE_LABELS.get(c.source, c.source or ""), "Căn cứ": c.evidence,
+        })
+    return pd.DataFrame(rows)
+
+
+def years_comparison(store: Store) -> pd.DataFrame:
+    """One row per stored plan year and domain: lost points and, where statistics exist, projected points."""
+    rows = []
+    for year in store.plan_years():
+        plan = store.current_plan(year)
+        result = plan_score(store, Filters(year, 1, last_month_with_data(store, year)))
+        domains = result[1].by_domain(plan) if result else pd.DataFrame()
+        for d in plan.domains:
+            match = domains[domains["code"] == d.code] if len(domains) else domains
+            rows.append({"plan_year": year, "appraisal_year": plan.appraisal_year, "code": d.code, "name": d.name,
+                         "standard": d.standard, "appraised": d.appraised, "lost": d.lost,
+                         "recovered": float(match["recovered"].iloc[0]) if len(match) else 0.0})
+    return pd.DataFrame(rows, columns=["plan_year", "appraisal_year", "code", "name", "standard", "appraised",
+                                       "lost", "recovered"])
+
+
+def rules_json_for(store: Store, year: int | None) -> str | None:
+    plan = plan_for(store, year)
+    return store.rules_json(plan.plan_year) if plan else None
+
+
+# ---------------------------------------------------------------------------------------------------------------- #
+# Progress entered in the app by an agency
+# ---------------------------------------------------------------------------------------------------------------- #
+
+PROGRESS_STATUS_LABELS = ("Hoàn thành", "Đang thực hiện", "Chưa thực hiện")
+ENTRY_COLUMNS = {"code": "Mã tiêu chí", "period": "Kỳ báo cáo", "value": "Giá trị (%)", "status": "Trạng thái",
+                 "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "note": "Ghi chú"}
+
+
+def progress_entry_frame(store: Store, plan: Plan, agency: str, filters: Filters) -> pd.DataFrame:
+    """The agency's latest reports on the criteria it leads (editable), one row per criterion."""
+    from .progress import PROGRESS_STATUSES
+
+    codes = [c.code for c in plan.criteria if agency in c.lead]
+    reports = store.progress_records(filters.start, filters.end)
+    reports = reports[reports["agency"] == agency]
+    default_period = filters.end or ""
+    rows = []
+    for code in codes:
+        mine = reports[reports["code"] == code].sort_values("period")
+        last = mine.iloc[-1].to_dict() if len(mine) else {}
+        value = last.get("value")
+        rows.append({
+            ENTRY_COLUMNS["code"]: code,
+            ENTRY_COLUMNS["period"]: fmt.period_label(last.get("period") or default_period),
+            ENTRY_COLUMNS["value"]: "" if value is None or pd.isna(value) else fmt.number(value * 100, 2, trim=True),
+            ENTRY_COLUMNS["status"]: PROGRESS_STATUSES.get(last.get("status") or "", ""),
+            ENTRY_COLUMNS["doc_number"]: last.get("doc_number") or "",
+            ENTRY_COLUMNS["doc_date"]: _date_label(last.get("doc_date") or ""),
+            ENTRY_COLUMNS["note"]: last.get("note") or "",
+        })
+    return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS.values()))
+
+
+def _date_label(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) == 10 else iso
+
+
+def entries_to_progress(before: pd.DataFrame, after: pd.DataFrame, plan: Plan, agency: str
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """The rows an agency changed, as progress records; or Vietnamese messages naming the row and column."""
+    from .progress import parse_doc_date, parse_period, parse_status, parse_value
+
+    targets = {c.code: c.target for c in plan.criteria}
+    lead = {c.code for c in plan.criteria if agency in c.lead}
+    records, errors = [], []
+    for index, (_, new) in enumerate(after.iterrows(), start=1):
+        old = before.iloc[index - 1] if index - 1 < len(before) else None
+        if old is not None and all(str(old[c]) == str(new[c]) for c in after.columns):
+            continue
+        code = str(new[ENTRY_COLUMNS["code"]] or "").strip()
+        where = f"Dòng {index}"
+        if code not in lead:
+            errors.append(f"{where}, cột “{ENTRY_COLUMNS['code']}”: {agency} không chủ trì tiêu chí “{code}”.")
+            continue
+        try:
+            period = parse_period(new[ENTRY_COLUMNS["period"]])
+            value = parse_value(new[ENTRY_COLUMNS["value"]], percent=targets.get(code) is not None)
+            status_text = new[ENTRY_COLUMNS["status"]]
+            status = parse_status(status_text) if not _blank(status_text) else ""
+            doc_date = parse_doc_date(new[ENTRY_COLUMNS["doc_date"]])
+        except ValueError as exc:
+            errors.append(f"{where} (tiêu chí {code}): {exc}")
+            continue
+        if value is None and not status:
+            errors.append(f"{where} (tiêu chí {code}): cần nhập giá trị hoặc trạng thái.")
+            continue
+        records.append({"code": code, "period": period, "value": value if value is not None else float("nan"),
+                        "status": status, "doc_number": str(new[ENTRY_COLUMNS["doc_number"]] or "").strip(),
+                        "doc_date": doc_date, "note": str(new[ENTRY_COLUMNS["note"]] or "").strip(),
+                        "agency": agency})
+    return pd.DataFrame(records, columns=["code", "period", "value", "status", "doc_number", "doc_date", "note",
+                                          "agency"]), errors

@@ -55,6 +55,41 @@ else:
             else:
                 st.caption("Không có tiêu chí nào.")
 
+    if leads:
+        st.subheader("Thời hạn các việc đơn vị chủ trì")
+        due = common.query("deadlines", f, unit)
+        pressing = due[due["status"].isin(["overdue", "due_soon"])] if len(due) else due
+        if due.empty:
+            st.caption("Không có thời hạn nào trong năm đã chọn.")
+        elif pressing.empty:
+            st.success("Không có việc quá hạn hay sắp đến hạn.")
+        else:
+            common.dataframe(views.deadlines_table(pressing))
+
+        st.subheader("Báo cáo tiến độ của đơn vị")
+        entries = views.progress_entry_frame(common.get_store(), plan, unit, f)
+        if entries.empty:
+            st.caption("Đơn vị không chủ trì tiêu chí nào cần báo cáo tiến độ.")
+        else:
+            st.caption("Sửa trực tiếp trong bảng rồi bấm Lưu. Mỗi lần lưu ghi lại người nhập và thời điểm.")
+            edited = st.data_editor(
+                entries, hide_index=True, width="stretch", key=f"progress_{unit}",
+                disabled=[views.ENTRY_COLUMNS["code"]],
+                column_config={views.ENTRY_COLUMNS["status"]: st.column_config.SelectboxColumn(
+                    options=["", *views.PROGRESS_STATUS_LABELS])})
+            if st.button("Lưu báo cáo tiến độ", key="save_progress"):
+                records, errors = views.entries_to_progress(entries, edited, plan, unit)
+                if errors:
+                    for message in errors:
+                        st.error(message)
+                elif records.empty:
+                    st.info("Không có thay đổi nào.")
+                else:
+                    common.get_store().import_progress(records, b"", "", user=common.current_user(), source="app")
+                    st.cache_data.clear()
+                    st.success(f"Đã lưu {len(records)} báo cáo tiến độ của {unit}.")
+                    st.rerun()
+
 st.subheader("Số liệu giải quyết hồ sơ của đơn vị")
 if not has_stats:
     st.info(f"Chưa có số liệu thống kê TTHC của {unit} trong kỳ đã chọn.")

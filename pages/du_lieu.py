@@ -8,6 +8,10 @@ import streamlit as st
 from cchc import formatting as fmt
 from cchc import views
 from cchc.ingest import KIND_LABELS, check_file, preview_import, store_checked
+from cchc import rules as rules_module
+from cchc import scoring
+from cchc.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
+from cchc.progress import TEMPLATE_FILE as PROGRESS_TEMPLATE_FILE
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.targets import METRICS, Target
 from ui import common
@@ -15,9 +19,16 @@ from ui import common
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+PREVIEW_WORDS = {  # kind: (what a row is, first column, second column, how the second is shown)
+    "stats": ("đơn vị-tháng", "Đơn vị", "Tháng", fmt.period_label),
+    "progress": ("báo cáo tiêu chí-kỳ", "Tiêu chí", "Kỳ", fmt.period_label),
+    "procedures": ("đơn vị-năm", "Đơn vị", "Năm", str),
+}
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _check(sha256: str, name: str, _data: bytes):
-    return check_file(_data, name)
+def _check(sha256: str, name: str, data_version: int, _data: bytes):
+    return check_file(_data, name, plan=common.get_store().current_plan())
 
 
 def findings_table(result) -> pd.DataFrame:
@@ -33,8 +44,9 @@ def _place(finding) -> dict:
 
 store = common.get_store()
 st.title("Dữ liệu")
-st.caption("Tải lên kế hoạch nâng cao Chỉ số CCHC hoặc số liệu thống kê TTHC hằng tháng (mẫu của phần mềm, hoặc "
-           "Biểu 06 xuất từ hệ thống Một cửa điện tử). Tệp được kiểm tra trước; chỉ khi bạn xác nhận mới được lưu.")
+st.caption("Tải lên kế hoạch nâng cao Chỉ số CCHC, số liệu thống kê TTHC hằng tháng (mẫu của phần mềm, hoặc Biểu 06 "
+           "xuất từ hệ thống Một cửa điện tử), báo cáo tiến độ các tiêu chí, hoặc số liệu thủ tục hành chính. Phần mềm "
+           "tự nhận ra loại tệp; tệp được kiểm tra trước, chỉ khi bạn xác nhận mới được lưu.")
 
 st.session_state.setdefault("upload_round", 0)
 upload = st.file_uploader("Chọn tệp Excel (.xlsx, .xls, .ods)", type=["xlsx", "xlsm", "xls", "ods"],
@@ -46,7 +58,7 @@ if upload is not None:
     data = upload.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     with st.spinner("Đang kiểm tra tệp…"):
-        result = _check(sha, upload.name, data)
+        result = _check(sha, upload.name, common.version(store), data)
     kind = KIND_LABELS.get(result.kind, "Không xác định")
     st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
     table = findings_table(result)
@@ -73,17 +85,20 @@ if upload is not None:
                 st.info(f"Kế hoạch năm {plan.plan_year} đã có: bản mới sẽ thay thế, bản cũ vẫn được lưu trong lịch sử.")
         else:
             added, replaced = preview["added"], preview["replaced"]
-            st.markdown(f"Thêm **{len(added)}** đơn vị-tháng mới, thay thế **{len(replaced)}** đơn vị-tháng đã có "
+            what, first, second, label = PREVIEW_WORDS[result.kind]
+            st.markdown(f"Thêm **{len(added)}** {what} mới, thay thế **{len(replaced)}** {what} đã có "
                         "(bản cũ vẫn giữ trong lịch sử, tổng số không bao giờ tính trùng).")
-            rows = [{"Đơn vị": u, "Tháng": fmt.period_label(p), "Thao tác": "Thêm mới"} for u, p in added]
-            rows += [{"Đơn vị": u, "Tháng": fmt.period_label(p), "Thao tác": "Thay thế"} for u, p in replaced]
-            common.dataframe(pd.DataFrame(rows).sort_values(["Thao tác", "Tháng", "Đơn vị"]), height=300)
+            rows = [{first: a, second: label(b), "Thao tác": "Thêm mới"} for a, b in added]
+            rows += [{first: a, second: label(b), "Thao tác": "Thay thế"} for a, b in replaced]
+            common.dataframe(pd.DataFrame(rows, columns=[first, second, "Thao tác"])
+                             .sort_values(["Thao tác", second, first]), height=300)
         if st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
             outcome = store_checked(store, result, data, upload.name, user=common.current_user())
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
-            if result.kind == "stats":
-                message += f" Thêm {len(outcome.added)}, thay thế {len(outcome.replaced)} đơn vị-tháng."
+            if result.kind in PREVIEW_WORDS:
+                message += (f" Thêm {len(outcome.added)}, thay thế {len(outcome.replaced)} "
+                            f"{PREVIEW_WORDS[result.kind][0]}.")
             st.session_state["last_import"] = message
             st.session_state["upload_round"] += 1
             st.rerun()
@@ -104,7 +119,7 @@ else:
         "Minh họa": history["illustrative"].map(lambda v: "Có" if v else ""),
     })
     common.dataframe(shown, height=min(38 * (len(shown) + 1), 420))
-    files = history[history["size"] > 0]
+    files = history[(history["size"] > 0) & (history["filename"] != "")]
     if len(files):
         chosen = st.selectbox("Tải lại tệp gốc của lần nhập", files["id"].tolist(),
                               format_func=lambda i: f"Lần {i}: {files.set_index('id').loc[i, 'filename']}")
@@ -142,10 +157,36 @@ else:
             st.success(f"Đã lưu {len(changed)} chỉ tiêu.")
             st.rerun()
 
+if plan is not None:
+    st.divider()
+    st.subheader("Cách chấm điểm từng tiêu chí")
+    st.caption("Quy tắc chấm điểm của tỉnh chưa được công bố đầy đủ, nên mỗi tiêu chí có một cách chấm có thể sửa. "
+               "Mặc định: chỉ tiêu của kế hoạch là ngưỡng đủ điểm.")
+    with st.expander("Các cách chấm"):
+        common.dataframe(rules_module.rule_kinds_table())
+    current_rules = list(scoring.plan_rules(plan, store.rules_json(plan.plan_year)).values())
+    rules_frame = rules_module.rules_to_frame(current_rules)
+    edited_rules = st.data_editor(
+        rules_frame, hide_index=True, width="stretch", key="rules_editor",
+        disabled=[rules_module.RULE_COLUMN_LABELS["code"]],
+        column_config={rules_module.RULE_COLUMN_LABELS["kind"]: st.column_config.SelectboxColumn(
+            options=list(rules_module.RULE_KIND_LABELS.values()))})
+    if st.button("Lưu cách chấm điểm", key="save_rules"):
+        rules, findings = rules_module.rules_from_frame(edited_rules, plan)
+        if findings.errors:
+            for finding in findings.errors:
+                st.error(finding.located())
+        else:
+            store.set_rules(rules_module.rules_to_json(rules), user=common.current_user(), plan_year=plan.plan_year)
+            st.cache_data.clear()
+            st.success("Đã lưu cách chấm điểm.")
+            st.rerun()
+
 st.divider()
 st.subheader("Mẫu để tải về")
-cols = st.columns(2)
-cols[0].download_button("Mẫu kế hoạch (.xlsx)", PLAN_TEMPLATE_FILE.read_bytes(), file_name=PLAN_TEMPLATE_FILE.name,
-                        mime=XLSX_MIME, key="template_plan", width="stretch")
-cols[1].download_button("Mẫu thống kê TTHC hằng tháng (.xlsx)", STATS_TEMPLATE_FILE.read_bytes(),
-                        file_name=STATS_TEMPLATE_FILE.name, mime=XLSX_MIME, key="template_stats", width="stretch")
+templates = [("Mẫu kế hoạch", PLAN_TEMPLATE_FILE), ("Mẫu thống kê TTHC hằng tháng", STATS_TEMPLATE_FILE),
+             ("Mẫu báo cáo tiến độ", PROGRESS_TEMPLATE_FILE), ("Mẫu số liệu thủ tục hành chính", PROCEDURES_TEMPLATE_FILE)]
+cols = st.columns(len(templates))
+for col, (label, path) in zip(cols, templates):
+    col.download_button(f"{label} (.xlsx)", path.read_bytes(), file_name=path.name, mime=XLSX_MIME,
+                        key=f"template_{path.stem}", width="stretch")

@@ -16,17 +16,25 @@ if plan is None:
 
 common.illustrative_notice()
 total = plan.total
+_, score = common.query("plan_score", f)
 appraised_label = f"Điểm thẩm định {plan.appraisal_year}" if plan.appraisal_year else "Điểm thẩm định"
-cols = st.columns(4)
+cols = st.columns([1, 1, 1, 1.4])
 cols[0].metric("Điểm chuẩn", fmt.points(total["standard"]))
 cols[1].metric(appraised_label, fmt.points(total["appraised"]))
 cols[2].metric("Điểm bị mất", fmt.points(total["lost"]))
-cols[3].metric("Tiêu chí cần khắc phục", f"{len(plan.criteria)}")
-st.caption(f"{plan.title} · Kế hoạch năm {plan.plan_year}")
+cols[3].metric("Dự kiến khôi phục", f"{fmt.points(score.recovered)} / {fmt.points(total['lost'])} điểm",
+               delta=f"Điểm dự kiến {fmt.points(score.projected)}", delta_color="blue", delta_arrow="off",
+               border=True, help="Theo số liệu và báo cáo tiến độ của kỳ đã chọn; tiêu chí chưa có số liệu giữ "
+                                 "nguyên điểm thẩm định.")
+projection = common.query("year_end_projection", f)
+caption = f"{plan.title} · Kế hoạch năm {plan.plan_year}"
+if projection is not None:
+    caption += (f" · Dự báo cuối năm (nếu giữ xu hướng hiện nay): khôi phục "
+                f"{fmt.points(projection[1].recovered)} điểm, đạt {fmt.points(projection[1].projected)} điểm")
+st.caption(caption)
 
 totals = common.query("stats_totals", f)
-status = views.criteria_status(plan, totals)
-counts = views.status_counts(status)
+counts = score.status_counts()
 
 left, right = st.columns([3, 2])
 with left:
@@ -60,4 +68,6 @@ else:
         common.dataframe(views.behind_table(behind, "on_time_rate"))
 
 st.subheader("Các tiêu chí và chỉ tiêu")
-common.dataframe(views.criteria_table(status), height=min(38 * (len(status) + 1), 700))
+common.dataframe(views.score_table(score), height=min(38 * (len(score.criteria) + 1), 700))
+st.page_link("pages/tieu_chi.py", label="Xem chi tiết điểm dự kiến, thời hạn và so sánh các năm",
+             icon=":material/arrow_forward:")

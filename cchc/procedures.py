@@ -1,0 +1,786 @@
+"""Read the fourth kind of workbook: counts of administrative procedures (TTHC, not dossiers) per unit and year.
+
+Criteria 7.2.1, 7.3.1, 3.5.2 and 3.2.4 are measured on procedures: how many of a unit's procedures are handled in
+the one-stop software, offered online or through the public postal service (BCCI), used that way at least once,
+and published. One row per unit and year. Columns are found by their header labels (any sheet, any row, any order,
+with or without diacritics; "thủ tục hành chính" may stand for "TTHC", "dịch vụ bưu chính công ích" for "BCCI"):
+
+| Field | Header (examples) | Required |
+|---|---|---|
+| unit | Đơn vị, Tên đơn vị, Cơ quan, đơn vị | yes (resolved with the registry; unknown: warning) |
+| year | Năm, Năm báo cáo | yes (2000–2100) |
+| procedures_total | Tổng số TTHC, Số TTHC thuộc thẩm quyền | yes |
+| procedures_one_stop | TTHC xử lý trên phần mềm Một cửa điện tử, Đưa vào phần mềm một cửa | no |
+| procedures_online_offered | TTHC cung cấp trực tuyến mức độ 3, 4 / (toàn trình, một phần) | no (else: its splits) |
+| procedures_online_l3_offered, _l4_ | Mức độ 3, Mức độ 4 (TTHC trực tuyến mức độ 3) | no |
+| procedures_online_full_offered, _partial_ | Toàn trình, Một phần | no |
+| procedures_online_used | TTHC trực tuyến có phát sinh hồ sơ, Có phát sinh hồ sơ trực tuyến | no |
+| procedures_bcci_offered | TTHC cung cấp qua dịch vụ BCCI, TTHC triển khai qua bưu chính công ích | no |
+| procedures_bcci_used | TTHC có phát sinh hồ sơ qua BCCI | no |
+| procedures_published | TTHC công khai tiến độ, kết quả giải quyết, Công khai | no |
+
+Absent optional columns read as 0; `ProceduresResult.present_fields` says which columns the file had. Headers
+about dossiers ("Tổng số hồ sơ tiếp nhận", "Số hồ sơ TTHC") are never procedure columns. Rates are computed from
+counts summed over units (`procedure_totals`, `procedure_rates`), never averaged.
+`python -m cchc.procedures` writes the blank template and the illustrative 2019 figures into data/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from .findings import Findings, WorkbookRefused
+from .registry import REGISTRY_FILE, Agency, Registry, load_registry
+from .text import NumberError, clean, fold, is_blank, parse_count
+from .workbook import Sheet, Workbook, load_workbook
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TEMPLATE_FILE = DATA_DIR / "mau_thu_tuc.xlsx"
+ILLUSTRATIVE_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
+
+PROCEDURES_SHEET = "Số liệu TTHC"
+GUIDE_SHEET = "Hướng dẫn"
+
+from .fields import PROCEDURE_FIELDS  # noqa: E402  (one list, shared with storage)
+
+# The Vietnamese labels users see; also the headers the template writes.
+PROCEDURE_LABELS: dict[str, str] = {
+    "procedures_total": "Tổng số TTHC",
+    "procedures_one_stop": "TTHC xử lý trên phần mềm Một cửa điện tử",
+    "procedures_online_offered": "TTHC cung cấp trực tuyến mức độ 3, 4",
+    "procedures_online_l3_offered": "TTHC trực tuyến mức độ 3",
+    "procedures_online_l4_offered": "TTHC trực tuyến mức độ 4",
+    "procedures_online_full_offered": "TTHC trực tuyến toàn trình",
+    "procedures_online_partial_offered": "TTHC trực tuyến một phần",
+    "procedures_online_used": "TTHC trực tuyến có phát sinh hồ sơ",
+    "procedures_bcci_offered": "TTHC cung cấp qua dịch vụ BCCI",
+    "procedures_bcci_used": "TTHC có phát sinh hồ sơ qua BCCI",
+    "procedures_published": "TTHC công khai tiến độ, kết quả giải quyết",
+}
+UNIT_HEADER = "Đơn vị"
+YEAR_HEADER = "Năm"
+TEMPLATE_HEADERS: tuple[str, ...] = (UNIT_HEADER, YEAR_HEADER, *PROCEDURE_LABELS.values())
+
+REQUIRED_FIELDS: tuple[str, ...] = ("procedures_total",)
+
+# Record columns, in order: unit and level are text, every count an int.
+RECORD_COLUMNS: tuple[str, ...] = ("unit", "level", "year", *PROCEDURE_FIELDS, "sheet", "row")
+
+# The rates the procedure counts give: metric key (targets.METRICS) → (numerator, denominator, criterion).
+PROCEDURE_RATES: dict[str, tuple[str, str, str]] = {
+    "online_procedures_used": ("procedures_online_used", "procedures_online_offered", "7.2.1"),
+    "bcci_procedures_used": ("procedures_bcci_used", "procedures_bcci_offered", "7.3.1"),
+    "one_stop_coverage": ("procedures_one_stop", "procedures_total", "3.5.2"),
+    "publication_rate": ("procedures_published", "procedures_total", "3.2.4"),
+}
+
+# (part, whole): a part may never be larger than its whole (an error).
+PART_RULES: tuple[tuple[str, str], ...] = (
+    ("procedures_one_stop", "procedures_total"),
+    ("procedures_online_offered", "procedures_total"),
+    ("procedures_online_used", "procedures_online_offered"),
+    ("procedures_bcci_offered", "procedures_total"),
+    ("procedures_bcci_used", "procedures_bcci_offered"),
+    ("procedures_published", "procedures_total"),
+)
+# Splits of the online procedures offered: the levels before Nghị định 42/2022, end-to-end / partly online after.
+ONLINE_SPLITS: tuple[tuple[str, str], ...] = (
+    ("procedures_online_l3_offered", "procedures_online_l4_offered"),
+    ("procedures_online_full_offered", "procedures_online_partial_offered"),
+)
+
+YEAR_RANGE = (2000, 2100)
+NO_DATA_ROWS = "Tệp không có dòng số liệu nào."
+
+
+@dataclass
+class ProceduresResult:
+    records: pd.DataFrame
+    findings: Findings = field(default_factory=Findings)
+    # fields that had a column in the file (procedures_online_offered also when summed from its splits)
+    present_fields: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.ok
+
+
+def empty_records() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
+    for name in ("year", *PROCEDURE_FIELDS, "row"):
+        frame[name] = frame[name].astype(np.int64)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rates: always from summed counts
+# ---------------------------------------------------------------------------------------------------------------
+
+def procedure_totals(records: pd.DataFrame, year: int | None = None,
+                     units: Iterable[str] | None = None) -> dict[str, int]:
+    """The counts of PROCEDURE_FIELDS summed over the records (optionally one year, some units)."""
+    frame = records
+    if year is not None:
+        frame = frame[frame["year"] == year]
+    if units is not None:
+        frame = frame[frame["unit"].isin(list(units))]
+    return {name: int(frame[name].sum()) if name in frame and len(frame) else 0 for name in PROCEDURE_FIELDS}
+
+
+def procedure_rates(totals: Mapping[str, int]) -> dict[str, float | None]:
+    """online_procedures_used (7.2.1), bcci_procedures_used (7.3.1), one_stop_coverage (3.5.2) and
+    publication_rate (3.2.4) as fractions of summed counts; None when the denominator is 0 ("no data", not 0%)."""
+    out: dict[str, float | None] = {}
+    for key, (numerator, denominator, _criterion) in PROCEDURE_RATES.items():
+        below = totals.get(denominator, 0) or 0
+        out[key] = float(totals.get(numerator, 0) or 0) / float(below) if below > 0 else None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Finding the table
+# ---------------------------------------------------------------------------------------------------------------
+
+_MAX_LABEL = 90  # longer texts are sentences (notes, the guide), not column labels
+_UNIT_ALIASES = frozenset({
+    "don vi", "ten don vi", "co quan", "ten co quan", "co quan, don vi", "ten co quan, don vi", "co quan don vi",
+    "don vi giai quyet", "co quan giai quyet", "co quan, don vi giai quyet", "don vi thuc hien",
+    "ten co quan, don vi giai quyet",
+})
+_YEAR_ALIASES = frozenset({"nam", "nam bao cao", "nam thong ke", "nam so lieu", "nam danh gia"})
+# Headers about dossiers (hồ sơ), not procedures: "Tổng số hồ sơ tiếp nhận", "Số hồ sơ TTHC".
+_DOSSIERS = re.compile(r"^(?:tong )?(?:so )?(?:luong )?(?:ho so|hs)\b|\bho so tthc\b")
+_TOTAL = re.compile(r"^(?:tong so|tong|so|so luong|tong so luong) tthc"
+                    r"(?: thuoc tham quyen.*| cua (?:co quan|don vi).*| dang (?:thuc hien|ap dung).*"
+                    r"| hien hanh| co hieu luc.*| ap dung.*| duoc cong bo.*)?$")
+_USED = re.compile(r"\bphat sinh\b|\bco ho so\b")
+_LEVEL_DIGITS = re.compile(r"(?<!\d)[34](?!\d)")
+
+
+def _label(value: object) -> str:
+    """A header cell folded, with "(1)"-style column numbers, brackets and asterisks dropped and the spelling
+    variants of TTHC and BCCI absorbed."""
+    text = fold(value)
+    if not text or len(text) > _MAX_LABEL:
+        return ""
+    text = re.sub(r"\(\s*[\d\s+=,-]*\)", " ", text)
+    text = re.sub(r"[()*\[\]]", " ", text)
+    text = re.sub(r"\bthu tuc hanh chinh\b|\bthu tuc\b", "tthc", text)
+    text = re.sub(r"(?:\b(?:dich vu|dv) )?\bbuu chinh cong ich\b|(?:\b(?:dich vu|dv) )?\bbcci\b", "bcci", text)
+    text = re.sub(r"\bdvctt\b|\bdvc truc tuyen\b", "dich vu cong truc tuyen", text)
+    text = re.sub(r"\s+", " ", text).strip(" :.;,-")
+    return re.sub(r"^trong do\s*[:,]?\s*", "", text)
+
+
+def _classify(label: str) -> str | None:
+    """"unit", "year", one of PROCEDURE_FIELDS, or None."""
+    if not label:
+        return None
+    if label in _UNIT_ALIASES:
+        return "unit"
+    if label in _YEAR_ALIASES:
+        return "year"
+    if _DOSSIERS.search(label) or "ty le" in label or "%" in label:
+        return None  # dossier counts belong to the statistics; rates are computed, never read
+    procedures = "tthc" in label
+    if "bcci" in label:
+        if _USED.search(label):
+            return "procedures_bcci_used"
+        if procedures or "cung cap" in label or "trien khai" in label:
+            return "procedures_bcci_offered"
+        return None  # "Tiếp nhận qua BCCI" counts dossiers
+    if "mot cua" in label:
+        return "procedures_one_stop"
+    if "cong khai" in label:
+        return "procedures_published"
+    if any(word in label for word in ("truc tuyen", "muc do", "toan trinh", "mot phan")):
+        if _USED.search(label):
+            return "procedures_online_used" if "truc tuyen" in label or procedures else None
+        level = re.search(r"\bmuc do\b(.*)", label)
+        if level:
+            digits = set(_LEVEL_DIGITS.findall(level.group(1)))
+            if digits == {"3", "4"}:
+                return "procedures_online_offered"
+            if digits == {"3"}:
+                return "procedures_online_l3_offered"
+            if digits == {"4"}:
+                return "procedures_online_l4_offered"
+        full, partial = "toan trinh" in label, "mot phan" in label
+        if full and partial:
+            return "procedures_online_offered"
+        if full:
+            return "procedures_online_full_offered"
+        if partial:
+            return "procedures_online_partial_offered"
+        if "truc tuyen" in label and (procedures or "cung cap" in label):
+            return "procedures_online_offered"
+        return None
+    if procedures and _TOTAL.match(label):
+        return "procedures_total"
+    return None
+
+
+def _header_columns(row: list) -> tuple[dict[str, int], bool]:
+    """Columns by role found in one row, and whether a procedure column names TTHC outright."""
+    found: dict[str, int] = {}
+    names_procedures = False
+    for col, value in enumerate(row):
+        if isinstance(value, (int, float, dt.date)):
+            continue
+        label = _label(value)
+        key = _classify(label)
+        if key is None or key in found:
+            continue
+        found[key] = col
+        names_procedures = names_procedures or (key in PROCEDURE_FIELDS and "tthc" in label)
+    return found, names_procedures
+
+
+def _find_header(sheet: Sheet, strict: bool) -> tuple[int, dict[str, int]] | None:
+    """The header row of a procedure table: "Đơn vị" with "Tổng số TTHC" (strict); or, to name a missing column,
+    a column that names TTHC beside "Đơn vị", "Năm" or another procedure column."""
+    for r, row in enumerate(sheet.rows[:60]):
+        columns, names_procedures = _header_columns(row)
+        if strict:
+            if "unit" in columns and "procedures_total" in columns:
+                return r, columns
+        elif names_procedures and ("unit" in columns or "year" in columns
+                                   or sum(k in PROCEDURE_FIELDS for k in columns) >= 2):
+            return r, columns
+    return None
+
+
+def detect_procedures_table(workbook: Workbook) -> bool:
+    """True when a sheet has a "Đơn vị" header with a "Tổng số TTHC" (procedures, not dossiers) beside it."""
+    return any(_find_header(sheet, strict=True) for sheet in workbook.sheets)
+
+
+def _is_numbering_row(values: list) -> bool:
+    texts = [clean(v) for v in values if not is_blank(v)]
+    if len(texts) < 2:
+        return False
+    if all(re.fullmatch(r"\(\d+\)", t) for t in texts):
+        return True
+    return all(re.fullmatch(r"\d+", t) for t in texts) and [int(t) for t in texts] == list(
+        range(int(texts[0]), int(texts[0]) + len(texts)))
+
+
+_FOOTER = re.compile(r"^(noi nhan|ghi chu ?:|nguoi lap|tm\.|kt\.|chu tich|pho chu tich|thu truong|xac nhan|"
+                     r"\(da ky\)|\(ky|luu:)")
+# Total and group rows carry sums of unit rows: they are skipped, so nothing is counted twice.
+_TOTAL_ROW = re.compile(r"^(?:tong cong|tong so|tong|cong|toan (?:tinh|huyen|xa|thanh pho|thi xa))(?:\s*[:(].*)?$")
+_GROUP_ROW = re.compile(
+    r"^(?:[ivxl]+\s*[.):/-]\s*\S.*|[ivxl]+"
+    r"|(?:(?:[a-h]|[ivxl]+)\s*[.):/-]\s*)?(?:cac )?(?:cap (?:tinh|huyen|xa|so)|so,? ban,? nganh"
+    r"|huyen,? thi xa(?:,? thanh pho)?|xa,? phuong,? thi tran))$")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cell parsers (each raises ValueError with a Vietnamese message)
+# ---------------------------------------------------------------------------------------------------------------
+
+_FRACTION = re.compile(r"^[-+]?\d+[.,]\d+$")
+
+
+def parse_procedure_count(value: object) -> int:
+    """A count of procedures: blank or "-" is 0, "1.234" is 1234; text, fractions and negatives are refused."""
+    if isinstance(value, (bool, dt.date, dt.datetime, dt.time)) or isinstance(value, float) and math.isinf(value):
+        raise ValueError(f"“{clean(value)}” không phải là số.")
+    text = clean(value).replace(" ", "").replace("\u00a0", "")
+    try:
+        number = parse_count(value)
+    except NumberError:
+        if isinstance(value, float) or _FRACTION.match(text):
+            raise ValueError(f"Số TTHC phải là số nguyên, không có phần lẻ ({clean(value)}).") from None
+        raise ValueError(f"“{clean(value)}” không phải là số.") from None
+    if number < 0:
+        raise ValueError(f"Số TTHC không được âm ({clean(value)}).")
+    return number
+
+
+def parse_year(value: object) -> int:
+    """A year such as 2019, "2019" or "Năm 2019", within YEAR_RANGE."""
+    lo, hi = YEAR_RANGE
+    if isinstance(value, (dt.date, dt.datetime)):
+        year = value.year
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not float(value).is_integer():
+            raise ValueError(f"Năm “{clean(value)}” không đúng dạng (ghi ví dụ 2019).")
+        year = int(value)
+    else:
+        match = re.fullmatch(r"(?:nam\s*)?(\d{1,4})(?:[.,]0+)?", fold(value).strip(" ."))
+        if not match:
+            raise ValueError(f"Năm “{clean(value)}” không đúng dạng (ghi ví dụ 2019).")
+        year = int(match.group(1))
+    if not lo <= year <= hi:
+        raise ValueError(f"Năm {year} nằm ngoài khoảng {lo}–{hi}.")
+    return year
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------------
+
+_MISSING_NAMES = {"unit": UNIT_HEADER, "year": YEAR_HEADER, "procedures_total": PROCEDURE_LABELS["procedures_total"]}
+
+
+def read_procedures_workbook(workbook: Workbook, registry: Registry | None = None) -> ProceduresResult:
+    """Read every procedure table in the workbook. Records are returned only when there are no errors."""
+    registry = registry or load_registry()
+    findings = Findings()
+    tables = [(sheet, header) for sheet in workbook.sheets if (header := _find_header(sheet, strict=True))]
+    if not tables:  # a table with a missing column: found loosely, so the missing column can be named
+        tables = [(sheet, header) for sheet in workbook.sheets if (header := _find_header(sheet, strict=False))]
+    if not tables:
+        findings.error("Không tìm thấy bảng số liệu TTHC: cần một dòng tiêu đề có các cột “Đơn vị”, “Năm” và "
+                       "“Tổng số TTHC”. Hãy dùng tệp mẫu số liệu TTHC.")
+        return ProceduresResult(empty_records(), findings)
+
+    rows_out: list[dict] = []
+    present: set[str] = set()
+    seen: dict[tuple[str, int], tuple[str, int]] = {}
+    for sheet, (header_row, cols) in tables:
+        header_text = [clean(v) for v in sheet.rows[header_row]]
+
+        def column_name(key: str, cols=cols, header_text=header_text) -> str:
+            col = cols.get(key)
+            if col is not None and header_text[col]:
+                return header_text[col]
+            return _MISSING_NAMES.get(key) or PROCEDURE_LABELS.get(key, key)
+
+        missing = [key for key in ("unit", "year", "procedures_total") if key not in cols]
+        for key in missing:
+            findings.error(f"Thiếu cột “{_MISSING_NAMES[key]}”.", sheet.name, header_row + 1)
+        if missing:
+            continue
+        if workbook.unsaved_formulas.get(sheet.name):
+            cells = ", ".join(workbook.unsaved_formulas[sheet.name][:10])
+            more = "…" if len(workbook.unsaved_formulas[sheet.name]) > 10 else ""
+            findings.error(f"Các ô có công thức nhưng chưa có giá trị đã lưu ({cells}{more}). Hãy mở tệp bằng "
+                           "Excel, bấm Lưu rồi tải lên lại.", sheet.name)
+            continue
+        sheet_fields = {key for key in cols if key in PROCEDURE_FIELDS}
+        if "procedures_online_offered" not in sheet_fields and any(s in sheet_fields for p in ONLINE_SPLITS
+                                                                   for s in p):
+            present.add("procedures_online_offered")
+        present |= sheet_fields
+        data_keys = ("unit", "year", *sheet_fields)
+
+        def cell(row: list, key: str, cols=cols):
+            col = cols.get(key)
+            return row[col] if col is not None and col < len(row) else None
+
+        for r in range(header_row + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            excel_row = r + 1
+            if all(is_blank(v) for v in row):
+                continue
+            first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
+            if _FOOTER.match(first_text):
+                break
+            if _is_numbering_row(row):
+                continue
+            unit_text = clean(cell(row, "unit"))
+            agency = registry.lookup(unit_text) if unit_text else None
+            label = fold(unit_text) or first_text  # "Tổng cộng" may sit in the STT cell, merged across
+            if agency is None and (_TOTAL_ROW.match(label) or _GROUP_ROW.match(label)
+                                   or _classify(_label(unit_text)) == "unit"):
+                continue  # a total, a group heading with its subtotal, or the header repeated
+            if agency is not None and agency.is_group:
+                findings.warn(f"“{unit_text}” là một nhóm đơn vị, không phải một đơn vị: dòng được bỏ qua để "
+                              "không tính trùng số liệu của các đơn vị trong nhóm.", sheet.name, excel_row,
+                              column_name("unit"))
+                continue
+            if all(is_blank(cell(row, k)) for k in data_keys):
+                findings.warn("Dòng không có đơn vị, năm hay số liệu TTHC: bỏ qua.", sheet.name, excel_row)
+                continue
+            record = _read_row(row, cell, column_name, sheet_fields, agency, findings, sheet.name, excel_row)
+            if record is None:
+                continue
+            key = (record.pop("_key"), record["year"])
+            if key in seen:
+                first_sheet, first_row = seen[key]
+                where = f"dòng {first_row}" + (f" sheet “{first_sheet}”" if first_sheet != sheet.name else "")
+                findings.error(f"Đơn vị “{record['unit']}” năm {record['year']} đã có ở {where}: mỗi đơn vị chỉ "
+                               "ghi một dòng cho mỗi năm.", sheet.name, excel_row, column_name("unit"))
+                continue
+            seen[key] = (sheet.name, excel_row)
+            rows_out.append(record)
+
+    present_fields = [f for f in PROCEDURE_FIELDS if f in present]
+    if not rows_out and findings.ok:
+        findings.warn(NO_DATA_ROWS, tables[0][0].name)
+    if not findings.ok:
+        return ProceduresResult(empty_records(), findings, present_fields)
+    records = pd.DataFrame(rows_out, columns=list(RECORD_COLUMNS)) if rows_out else empty_records()
+    for name in ("year", *PROCEDURE_FIELDS, "row"):
+        records[name] = records[name].astype(np.int64)
+    return ProceduresResult(records.reset_index(drop=True), findings, present_fields)
+
+
+def _read_row(row, cell, column_name, fields: set[str], agency: Agency | None, findings: Findings, sheet: str,
+              excel_row: int) -> dict | None:
+    """One data row (its unit already looked up in the registry) as a record, or None after reporting errors."""
+    errors_before = len(findings.errors)
+
+    def error(message: str, key: str) -> None:
+        findings.error(message, sheet, excel_row, column_name(key))
+
+    unit = clean(cell(row, "unit"))
+    level = ""
+    key = fold(unit)
+    if not unit:
+        error("Thiếu tên đơn vị.", "unit")
+    elif agency is None:
+        findings.warn(f"Đơn vị “{unit}” không có trong danh mục đơn vị; tên được giữ như đã ghi.",
+                      sheet, excel_row, column_name("unit"))
+    else:
+        unit, level, key = agency.name, agency.level, fold(agency.name)
+
+    year = 0
+    if is_blank(cell(row, "year")):
+        error("Thiếu năm.", "year")
+    else:
+        try:
+            year = parse_year(cell(row, "year"))
+        except ValueError as exc:
+            error(str(exc), "year")
+
+    counts = dict.fromkeys(PROCEDURE_FIELDS, 0)
+    for name in PROCEDURE_FIELDS:
+        if name not in fields:
+            continue
+        value = cell(row, name)
+        if name in REQUIRED_FIELDS and is_blank(value):
+            error(f"Thiếu số liệu “{column_name(name)}”.", name)
+            continue
+        try:
+            counts[name] = parse_procedure_count(value)
+        except ValueError as exc:
+            error(str(exc), name)
+    if len(findings.errors) > errors_before:
+        return None
+
+    # The online procedures offered: as typed, or the sum of one pair of splits (both pairs count the same
+    # procedures, so with both and no total the larger sum is taken).
+    known = set(fields)
+    derived_from: list[str] = []
+    pairs = [[s for s in pair if s in fields] for pair in ONLINE_SPLITS]
+    if "procedures_online_offered" not in fields and any(pairs):
+        derived_from = max((p for p in pairs if p), key=lambda p: sum(counts[s] for s in p))
+        counts["procedures_online_offered"] = sum(counts[s] for s in derived_from)
+        known.add("procedures_online_offered")
+
+    def name_of(key: str) -> str:
+        if key == "procedures_online_offered" and derived_from:
+            return "tổng các cột " + " + ".join(f"“{column_name(s)}”" for s in derived_from)
+        return f"“{column_name(key)}”"
+
+    for part, whole in PART_RULES:
+        if part not in known or whole not in known:
+            continue
+        if part == "procedures_online_offered" and derived_from:
+            continue  # the splits are checked against the total below
+        if counts[part] > counts[whole]:
+            error(f"{name_of(part)} ({counts[part]}) lớn hơn {name_of(whole)} ({counts[whole]}).", part)
+    for here in pairs:
+        if not here:
+            continue
+        whole = "procedures_online_offered" if "procedures_online_offered" in fields else "procedures_total"
+        total = sum(counts[s] for s in here)
+        if total > counts[whole]:
+            parts = " + ".join(f"“{column_name(s)}”" for s in here)
+            error(f"{parts} ({total}) lớn hơn “{column_name(whole)}” ({counts[whole]}).", here[0])
+    if len(findings.errors) > errors_before:
+        return None
+    return {"unit": unit, "level": level, "year": year, **counts, "sheet": sheet, "row": excel_row, "_key": key}
+
+
+def read_procedures(data: bytes, filename: str = "", registry: Registry | None = None) -> ProceduresResult:
+    """Read a procedure workbook from bytes. Unreadable files give a result with the error, never an exception."""
+    try:
+        workbook = load_workbook(data, filename)
+    except WorkbookRefused as refused:
+        return ProceduresResult(empty_records(), refused.findings)
+    return read_procedures_workbook(workbook, registry)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing: the template and the illustrative figures
+# ---------------------------------------------------------------------------------------------------------------
+
+# Workbook metadata and zip entry times are fixed so the generated files are byte-reproducible.
+FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, 0, 0, 0)
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+_FONT_NAME = "Times New Roman"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+def _font(size: float = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
+    return Font(name=_FONT_NAME, size=size, bold=bold, italic=italic, color=color)
+
+
+def _stable_bytes(wb: OpenpyxlWorkbook) -> bytes:
+    """Serialise with fixed document properties and zip entry times: equal content gives equal bytes."""
+    wb.properties.creator = "cchc"
+    wb.properties.lastModifiedBy = "cchc"
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # unlike wb.save(), leaves `modified` alone
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def _write_header(ws, row: int, headers: tuple[str, ...]) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font, cell.alignment, cell.border, cell.fill = _font(12, bold=True), _CENTER, _BORDER, _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = 34 if text == UNIT_HEADER else (
+            8 if text == YEAR_HEADER else 16)
+    ws.row_dimensions[row].height = 80
+    ws.freeze_panes = ws.cell(row=row + 1, column=3)
+
+
+def _validations(ws, ncols: int, first_row: int, last_row: int = 1000) -> None:
+    year = DataValidation(type="whole", operator="between", formula1=str(YEAR_RANGE[0]), formula2=str(YEAR_RANGE[1]),
+                          allow_blank=True, showErrorMessage=True, errorStyle="warning", errorTitle="Năm",
+                          error=f"Năm phải từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]}, ví dụ 2019.")
+    year.add(f"B{first_row}:B{last_row}")
+    counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorStyle="warning", errorTitle="Số TTHC",
+                            error="Số TTHC là số nguyên không âm.")
+    counts.add(f"C{first_row}:{get_column_letter(ncols)}{last_row}")
+    ws.add_data_validation(year)
+    ws.add_data_validation(counts)
+
+
+_GUIDE_COLUMNS = [
+    (UNIT_HEADER, "Bắt buộc", "Tên cơ quan, đơn vị đúng như trong danh mục đơn vị (tên đầy đủ hoặc tên thường gọi). "
+     "Tên lạ được giữ nguyên kèm cảnh báo. Dòng “Tổng cộng” và dòng nhóm (I. Cấp huyện…) được bỏ qua.",
+     "Phòng Tư pháp"),
+    (YEAR_HEADER, "Bắt buộc", f"Năm của số liệu, từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]}.", "2019"),
+    (PROCEDURE_LABELS["procedures_total"], "Bắt buộc",
+     "Số thủ tục hành chính thuộc thẩm quyền giải quyết của đơn vị trong năm.", "45"),
+    (PROCEDURE_LABELS["procedures_one_stop"], "Không bắt buộc",
+     "Số thủ tục được tiếp nhận, giải quyết trên phần mềm (tiêu chí 3.5.2).", "45"),
+    (PROCEDURE_LABELS["procedures_online_offered"], "Không bắt buộc",
+     "Số thủ tục cung cấp dịch vụ công mức độ 3 hoặc 4; từ năm 2022 là toàn trình hoặc một phần. Bỏ trống cột "
+     "này thì lấy tổng hai cột mức độ (hoặc hai cột toàn trình, một phần).", "14"),
+    (PROCEDURE_LABELS["procedures_online_l3_offered"], "Không bắt buộc", "Trong số trên: mức độ 3.", "11"),
+    (PROCEDURE_LABELS["procedures_online_l4_offered"], "Không bắt buộc", "Trong số trên: mức độ 4.", "3"),
+    (PROCEDURE_LABELS["procedures_online_full_offered"], "Không bắt buộc",
+     "Trong số trên: toàn trình (từ năm 2022).", ""),
+    (PROCEDURE_LABELS["procedures_online_partial_offered"], "Không bắt buộc",
+     "Trong số trên: một phần (từ năm 2022).", ""),
+    (PROCEDURE_LABELS["procedures_online_used"], "Không bắt buộc",
+     "Trong số thủ tục cung cấp trực tuyến, số thủ tục đã có ít nhất một hồ sơ nộp trực tuyến trong năm "
+     "(tiêu chí 7.2.1).", "8"),
+    (PROCEDURE_LABELS["procedures_bcci_offered"], "Không bắt buộc",
+     "Số thủ tục tiếp nhận hồ sơ, trả kết quả qua dịch vụ bưu chính công ích.", "34"),
+    (PROCEDURE_LABELS["procedures_bcci_used"], "Không bắt buộc",
+     "Trong số trên, số thủ tục đã có ít nhất một hồ sơ gửi, nhận qua bưu điện trong năm (tiêu chí 7.3.1).", "7"),
+    (PROCEDURE_LABELS["procedures_published"], "Không bắt buộc",
+     "Số thủ tục được công khai tiến độ, kết quả giải quyết trên trang thông tin điện tử (tiêu chí 3.2.4).", "40"),
+]
+
+_GUIDE_RATES = [
+    ("7.2.1", "TTHC trực tuyến có phát sinh hồ sơ ÷ TTHC cung cấp trực tuyến mức độ 3, 4", "Từ 60% trở lên"),
+    ("7.3.1", "TTHC có phát sinh hồ sơ qua BCCI ÷ TTHC cung cấp qua dịch vụ BCCI", "Từ 20% trở lên"),
+    ("3.5.2", "TTHC xử lý trên phần mềm Một cửa điện tử ÷ Tổng số TTHC", "100%"),
+    ("3.2.4", "TTHC công khai tiến độ, kết quả giải quyết ÷ Tổng số TTHC", "100%"),
+]
+
+
+def _guide_sheet(wb: OpenpyxlWorkbook) -> None:
+    ws = wb.create_sheet(GUIDE_SHEET)
+    widths = (30, 18, 70, 16)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row = 1
+
+    def merged(text: str, font: Font, height: float | None = None) -> None:
+        nonlocal row
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font, cell.alignment = font, _LEFT_TOP
+        if height:
+            ws.row_dimensions[row].height = height
+        row += 1
+
+    def table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> None:
+        nonlocal row
+        for col, text in enumerate(header, start=1):
+            cell = ws.cell(row=row, column=col, value=text)
+            cell.font, cell.alignment, cell.border, cell.fill = _font(11, bold=True), _CENTER, _BORDER, _HEADER_FILL
+        row += 1
+        for values in body:
+            lines = 1
+            for col, text in enumerate(values, start=1):
+                cell = ws.cell(row=row, column=col, value=text or None)
+                cell.font, cell.alignment, cell.border = _font(11), _LEFT_TOP, _BORDER
+                lines = max(lines, math.ceil(len(text) / (widths[col - 1] * 1.05)))
+            ws.row_dimensions[row].height = 15.5 * lines
+            row += 1
+
+    merged("HƯỚNG DẪN GHI SỐ LIỆU THỦ TỤC HÀNH CHÍNH (TTHC)", _font(14, bold=True), 24)
+    row += 1
+    merged("Số liệu này đếm thủ tục hành chính, không đếm hồ sơ: mỗi dòng là một cơ quan, đơn vị trong một năm, "
+           "mỗi đơn vị chỉ ghi một dòng cho mỗi năm. Ghi số liệu ở sheet “Số liệu TTHC”, bắt đầu từ dòng 2; không "
+           "đổi tên các cột. Cột không bắt buộc mà đơn vị không theo dõi có thể xóa hoặc để trống (được tính là 0).",
+           _font(12), 66)
+    row += 1
+    merged("1. Các cột", _font(12, bold=True, color="1F3864"))
+    table(("Cột", "Bắt buộc", "Ý nghĩa", "Ví dụ"), _GUIDE_COLUMNS)
+    row += 1
+    merged("2. Các tỷ lệ được tính", _font(12, bold=True, color="1F3864"))
+    merged("Tỷ lệ được tính trên tổng số thủ tục của các đơn vị được chọn (cộng số liệu trước rồi mới chia), không "
+           "lấy trung bình tỷ lệ của từng đơn vị.", _font(12), 34)
+    table(("Tiêu chí", "Cách tính", "Chỉ tiêu"), _GUIDE_RATES)
+    row += 1
+    merged("3. Lỗi làm tệp bị từ chối", _font(12, bold=True, color="1F3864"))
+    merged("• Thiếu cột Đơn vị, Năm hoặc Tổng số TTHC; năm bỏ trống hoặc ngoài khoảng "
+           f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}; một đơn vị ghi hai dòng trong cùng năm.", _font(12), 34)
+    merged("• Số liệu không phải số, số âm hoặc số lẻ; phần lớn hơn tổng (ví dụ số TTHC có phát sinh hồ sơ trực "
+           "tuyến lớn hơn số TTHC cung cấp trực tuyến, hay số TTHC công khai lớn hơn tổng số TTHC).", _font(12), 34)
+    merged("• Ô có công thức phải được lưu bằng Excel trước khi tải lên (để tệp có giá trị đã tính). Thông báo lỗi "
+           "nêu rõ sheet, dòng và cột cần sửa.", _font(12), 34)
+    ws.sheet_view.showGridLines = False
+
+
+def build_procedures_template() -> bytes:
+    """The blank procedure workbook: sheet "Số liệu TTHC" (headers only) and sheet "Hướng dẫn"."""
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = PROCEDURES_SHEET
+    _write_header(ws, 1, TEMPLATE_HEADERS)
+    _validations(ws, len(TEMPLATE_HEADERS), 2)
+    _guide_sheet(wb)
+    return _stable_bytes(wb)
+
+
+ILLUSTRATIVE_YEAR = 2019
+# The 2019 columns: levels 3 and 4 (toàn trình / một phần came with Nghị định 42/2022).
+ILLUSTRATIVE_FIELDS: tuple[str, ...] = (
+    "procedures_total", "procedures_one_stop", "procedures_online_offered", "procedures_online_l3_offered",
+    "procedures_online_l4_offered", "procedures_online_used", "procedures_bcci_offered", "procedures_bcci_used",
+    "procedures_published",
+)
+# ILLUSTRATIVE figures, not real ones: the units with TTHC in cchc.sample. (unit, total, one-stop, level 3,
+# level 4, online with a dossier, BCCI offered, BCCI with a dossier, published). District offices handle a few
+# dozen procedures, communes about 110; the communes lag on the software, online use and publication.
+_ILLUSTRATIVE: tuple[tuple[str, int, int, int, int, int, int, int, int], ...] = (
+    ("Phòng Tư pháp", 32, 32, 9, 3, 7, 24, 6, 30),
+    ("Phòng Tài nguyên và Môi trường", 46, 44, 12, 3, 8, 38, 9, 39),
+    ("Phòng Lao động-Thương binh và Xã hội", 38, 38, 11, 2, 7, 30, 7, 35),
+    ("Phòng Kinh tế-Hạ tầng", 34, 33, 10, 4, 8, 26, 5, 30),
+    ("Phòng Tài chính-Kế hoạch", 41, 41, 10, 6, 11, 33, 8, 41),
+    ("Phòng Nội vụ", 18, 18, 6, 1, 3, 12, 2, 17),
+    ("Phòng Giáo dục và Đào tạo", 24, 24, 7, 2, 5, 18, 3, 22),
+    ("Phòng Văn hóa-Thông tin", 14, 14, 5, 1, 3, 10, 1, 13),
+    ("Phòng Y tế", 6, 6, 2, 0, 1, 4, 0, 5),
+    ("Phòng Nông nghiệp và Phát triển nông thôn", 22, 21, 6, 1, 3, 16, 3, 19),
+    ("Chi nhánh Văn phòng đăng ký đất đai", 57, 57, 14, 4, 12, 50, 14, 52),
+    ("UBND xã Ia Tul", 109, 96, 26, 3, 12, 78, 14, 88),
+    ("UBND xã Chư Răng", 112, 103, 28, 4, 15, 84, 19, 97),
+    ("UBND xã Kim Tân", 118, 115, 33, 5, 20, 95, 24, 112),
+    ("UBND xã Pờ Tó", 110, 101, 28, 3, 14, 82, 18, 96),
+    ("UBND xã Chư Mố", 108, 98, 27, 3, 13, 80, 15, 90),
+    ("UBND xã Ia Kdăm", 115, 98, 25, 2, 10, 79, 11, 83),
+    ("UBND xã Ia Broăi", 101, 88, 24, 2, 10, 70, 11, 79),
+    ("UBND xã Ia Trok", 106, 95, 26, 3, 13, 77, 14, 89),
+    ("UBND xã Ia Mrơn", 112, 102, 27, 4, 15, 83, 17, 95),
+)
+
+
+def illustrative_rows(registry: Registry | None = None) -> list[dict]:
+    """The illustrative 2019 figures, one dict per unit: unit, level, year and ILLUSTRATIVE_FIELDS."""
+    registry = registry or load_registry(REGISTRY_FILE)
+    rows = []
+    for name, total, one_stop, l3, l4, used, bcci, bcci_used, published in _ILLUSTRATIVE:
+        agency = registry.lookup(name)
+        if agency is None or agency.name != name or agency.kind not in ("agency", "commune"):
+            raise ValueError(f"illustrative unit {name!r} is not a canonical agency or commune of the registry")
+        rows.append({"unit": name, "level": agency.level, "year": ILLUSTRATIVE_YEAR, "procedures_total": total,
+                     "procedures_one_stop": one_stop, "procedures_online_offered": l3 + l4,
+                     "procedures_online_l3_offered": l3, "procedures_online_l4_offered": l4,
+                     "procedures_online_used": used, "procedures_bcci_offered": bcci,
+                     "procedures_bcci_used": bcci_used, "procedures_published": published})
+    return rows
+
+
+def build_illustrative_procedures(registry: Registry | None = None) -> bytes:
+    """data/thu_tuc_2019_minh_hoa.xlsx: ILLUSTRATIVE 2019 procedure counts (not real figures)."""
+    rows = illustrative_rows(registry)
+    headers = (UNIT_HEADER, YEAR_HEADER, *(PROCEDURE_LABELS[f] for f in ILLUSTRATIVE_FIELDS))
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = PROCEDURES_SHEET
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    title = ws.cell(row=1, column=1, value="DỮ LIỆU MINH HỌA – không phải số liệu thật. Số liệu thủ tục hành chính "
+                                           f"của các cơ quan, đơn vị năm {ILLUSTRATIVE_YEAR}")
+    title.font, title.alignment = _font(13, bold=True, color="C00000"), _CENTER
+    ws.row_dimensions[1].height = 36
+    header_row = 3
+    _write_header(ws, header_row, headers)
+    r = header_row
+    for r, item in enumerate(rows, start=header_row + 1):
+        values = [item["unit"], item["year"], *(item[f] for f in ILLUSTRATIVE_FIELDS)]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.font, cell.border = _font(12), _BORDER
+            cell.alignment = _LEFT if c == 1 else _RIGHT
+    # A total row with plain values (no formulas: the reader refuses formulas without saved values).
+    r += 1
+    totals = ["Tổng cộng", None, *(sum(item[f] for item in rows) for f in ILLUSTRATIVE_FIELDS)]
+    for c, value in enumerate(totals, start=1):
+        cell = ws.cell(row=r, column=c, value=value)
+        cell.font, cell.border, cell.fill = _font(12, bold=True), _BORDER, _TOTAL_FILL
+        cell.alignment = _LEFT if c == 1 else _RIGHT
+    return _stable_bytes(wb)
+
+
+def write_files(directory: Path | str = DATA_DIR) -> list[Path]:
+    directory = Path(directory)
+    written = []
+    for name, data in ((TEMPLATE_FILE.name, build_procedures_template()),
+                       (ILLUSTRATIVE_FILE.name, build_illustrative_procedures())):
+        path = directory / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_files():
+        print(f"wrote {written_path}")

@@ -1,0 +1,78 @@
+"""Tiêu chí và điểm: status of every criterion, projected points per domain, deadlines, several years."""
+
+import streamlit as st
+
+from cchc import figures, views
+from cchc import formatting as fmt
+from cchc.status import STATUS_LABELS, STATUS_SYMBOLS
+from ui import common
+
+f = common.filters()
+common.page_header("Tiêu chí và điểm dự kiến")
+result = common.query("plan_score", f)
+if result is None:
+    common.empty_state("kế hoạch nâng cao Chỉ số CCHC")
+    st.stop()
+common.illustrative_notice()
+plan, score = result
+period = f.describe(common.organisation())
+
+cols = st.columns(4)
+cols[0].metric("Điểm bị mất", fmt.points(score.lost_total), border=True)
+cols[1].metric("Dự kiến khôi phục", fmt.points(score.recovered), border=True,
+               help="Tổng (điểm dự kiến − điểm thẩm định) của các tiêu chí đã có số liệu trong kỳ.")
+cols[2].metric("Điểm dự kiến", f"{fmt.points(score.projected)} / {fmt.points(score.standard_total)}", border=True,
+               help="Điểm thẩm định cộng phần dự kiến khôi phục; tiêu chí chưa có số liệu giữ nguyên điểm thẩm định.")
+projection = common.query("year_end_projection", f)
+if projection is not None:
+    cols[3].metric("Dự báo cuối năm", f"{fmt.points(projection[1].projected)}", border=True,
+                   help="Nếu số liệu thống kê giữ xu hướng các tháng đã qua (dự báo, không phải kết quả).")
+counts = score.status_counts()
+st.markdown(" · ".join(f"{STATUS_SYMBOLS[s]} **{STATUS_LABELS[s]}**: {counts[s]}" for s in counts))
+
+left, right = st.columns([3, 2])
+with left:
+    common.show_chart(figures.recovery_by_domain(score.by_domain(plan),
+                                                 f"Điểm bị mất và dự kiến khôi phục theo lĩnh vực\n{period}"),
+                      key="recovery_domains")
+with right:
+    common.show_chart(figures.status_donut(counts, f"Tình trạng {len(score.criteria)} tiêu chí\n{period}"),
+                      key="criteria_donut")
+
+st.subheader("Từng tiêu chí")
+domain_names = {d.code: f"{d.code}. {d.name}" for d in plan.domains}
+chosen = st.multiselect("Lĩnh vực", list(domain_names), format_func=domain_names.get, key="linh_vuc",
+                        placeholder="Tất cả lĩnh vực")
+table = views.score_table(score)
+if chosen:
+    table = table[[c.domain in chosen for c in score.criteria]]
+common.dataframe(table, height=min(38 * (len(table) + 1), 900))
+with st.expander("Cách chấm điểm"):
+    st.markdown("Mỗi tiêu chí có một cách chấm (sửa ở trang **Dữ liệu**): *Đạt ngưỡng* — đủ điểm khi đạt chỉ tiêu; "
+                "*Theo dải* — một phần điểm theo mức đạt (mặc định cho 3.4: 100% đủ điểm, từ 95% nửa điểm); "
+                "*Tỷ lệ* — điểm theo tỷ lệ đạt so với chỉ tiêu; *Nhập điểm* — theo báo cáo tiến độ (hoàn thành: đủ "
+                "điểm). Tiêu chí chưa có số liệu giữ nguyên điểm thẩm định khi cộng điểm dự kiến.")
+
+st.subheader("Thời hạn thực hiện")
+due = common.query("deadlines", f)
+if due.empty:
+    st.caption("Không có thời hạn nào trong năm đã chọn.")
+else:
+    st.caption(f"Tính đến ngày {views.reference_date(f).strftime('%d/%m/%Y')}.")
+    pressing = due[due["status"].isin(["overdue", "due_soon"])]
+    if pressing.empty:
+        st.success("Không có việc quá hạn hay sắp đến hạn.")
+    else:
+        common.dataframe(views.deadlines_table(pressing))
+    with st.expander(f"Tất cả {len(due)} thời hạn trong năm {f.year}"):
+        common.dataframe(views.deadlines_table(due))
+
+years = common.query("years_comparison")
+if years["plan_year"].nunique() > 1:
+    st.subheader("So sánh các năm")
+    common.show_chart(figures.years_lost(years, "Điểm bị mất theo lĩnh vực qua các năm thẩm định"), key="years")
+    summary = years.groupby(["plan_year", "appraisal_year"], as_index=False)[["standard", "appraised", "lost",
+                                                                            "recovered"]].sum()
+    common.dataframe(summary.rename(columns={
+        "plan_year": "Kế hoạch năm", "appraisal_year": "Thẩm định năm", "standard": "Điểm chuẩn",
+        "appraised": "Điểm thẩm định", "lost": "Điểm bị mất", "recovered": "Dự kiến khôi phục"}))
