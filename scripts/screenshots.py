@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PAGES = ["", "giai-quyet", "truc-tuyen", "don-vi?don_vi=UBND+x%C3%A3+Ia+Kd%C4%83m", "du-lieu"]
+PAGES = ["", "giai-quyet", "truc-tuyen", "tieu-chi", "gia-dinh", "don-vi?don_vi=UBND+x%C3%A3+Ia+Kd%C4%83m", "du-lieu"]
 
 
 def wait_idle(page) -> None:
