@@ -75,7 +75,7 @@ def rates_vs_targets(cards, title: str) -> go.Figure:
     fig.add_trace(go.Bar(
         x=values, y=labels, orientation="h", marker_color=[STATUS_COLORS[c.status] for c in cards],
         text=[f"{fmt.percent(c.value)}  {STATUS_SYMBOLS[c.status]} {STATUS_LABELS[c.status]}" for c in cards],
-        textposition="outside", cliponaxis=False, name="Kết quả",
+        textposition="outside", cliponaxis=False, name="Kết quả", showlegend=False,
         customdata=[[c.numerator, c.denominator] for c in cards],
         hovertemplate="%{y}: %{x:.1%}<br>%{customdata[0]:,} / %{customdata[1]:,} hồ sơ<extra></extra>",
     ))

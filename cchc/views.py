@@ -436,7 +436,10 @@ def reference_date(filters: Filters):
 
 
 def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.DataFrame:
-    """Due dates of the plan's tasks in the chosen year, with overdue / due soon / done / upcoming."""
+    """Due dates of the plan's reported tasks in the chosen year: overdue / due soon / done / upcoming.
+
+    Criteria the statistics or the procedure sheet measure are left out: their figures arrive every month.
+    """
     from .deadlines import due_dates, status_of
 
     columns = ["code", "name", "lead", "due", "status", "timeline"]
@@ -449,9 +452,12 @@ def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.D
     for record in progress.to_dict("records"):
         if record["status"] == "done" or (record["value"] is not None and not pd.isna(record["value"])):
             done_periods.add((record["code"], record["period"]))
+    from .scoring import PROCEDURE_METRICS
+
+    measured = set(METRIC_TO_RATE) | set(PROCEDURE_METRICS)  # figures measure these continuously, not reports
     rows = []
     for c in plan.criteria:
-        if agency and agency not in c.lead:
+        if (agency and agency not in c.lead) or (c.target is not None and c.target.metric in measured):
             continue
         for due in due_dates(c.timeline, [filters.year]):
             if due.year != filters.year:
