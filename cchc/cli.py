@@ -40,6 +40,30 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--to", dest="end", metavar="YYYY-MM", help="Tháng cuối kỳ (mặc định: tháng mới nhất).")
     score.add_argument("--unit", help="Chỉ tính số liệu của một đơn vị (tên hoặc tên ngắn).")
     score.add_argument("--json", action="store_true")
+    user = sub.add_parser("user", help="Quản lý tài khoản (dành cho quản trị viên).")
+    user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    add = user_sub.add_parser("add", help="Tạo tài khoản.")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["viewer", "editor", "admin"], default="viewer",
+                     help="viewer: xem; editor: tải tệp, nhập tiến độ, sửa chỉ tiêu; admin: thêm quản lý tài khoản, "
+                          "khôi phục.")
+    add.add_argument("--agency", default="", help="Giới hạn editor vào một cơ quan (chỉ nhập tiến độ của cơ quan đó).")
+    add.add_argument("--name", default="", help="Tên hiển thị.")
+    passwd = user_sub.add_parser("passwd", help="Đặt lại mật khẩu (và mở khóa).")
+    passwd.add_argument("username")
+    disable = user_sub.add_parser("disable", help="Khóa tài khoản.")
+    disable.add_argument("username")
+    user_sub.add_parser("list", help="Liệt kê tài khoản.")
+    for sub_parser in (add, passwd):
+        sub_parser.add_argument("--password-stdin", action="store_true", help="Đọc mật khẩu từ đầu vào chuẩn.")
+    for sub_parser in (add, passwd, disable, user_sub.choices["list"]):
+        sub_parser.add_argument("--db")
+    backup = sub.add_parser("backup", help="Sao lưu toàn bộ dữ liệu vào một tệp.")
+    backup.add_argument("file")
+    backup.add_argument("--db")
+    restore = sub.add_parser("restore", help="Phục hồi dữ liệu từ tệp sao lưu vào cơ sở dữ liệu trống.")
+    restore.add_argument("file")
+    restore.add_argument("--db")
     summary = sub.add_parser("summary", help="Tổng hợp những gì đã lưu.")
     summary.add_argument("--db")
     summary.add_argument("--json", action="store_true")
@@ -111,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.db) if args.db else Store()
     if args.command == "score":
         return _score(store, args)
+    if args.command == "user":
+        return _user(store, args)
+    if args.command in ("backup", "restore"):
+        return _backup(store, args)
     plan = store.current_plan()
     stats = store.stats_summary()
     if args.json:
@@ -124,6 +152,88 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("Chưa có kế hoạch.")
         print(f"Thống kê: {stats['units']} đơn vị, {len(stats['periods'])} kỳ; {store.import_count()} lần nhập.")
+    return EXIT_OK
+
+
+MIN_PASSWORD = 8
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if first != getpass.getpass("Nhập lại mật khẩu: "):
+        sys.stderr.write("Hai lần nhập mật khẩu không khớp.\n")
+        return None
+    return first
+
+
+def _user(store, args) -> int:
+    from .auth import ROLE_LABELS, hash_password
+
+    if args.user_command == "list":
+        frame = store.list_users()
+        if frame.empty:
+            print("Chưa có tài khoản nào (bảng điều hành đang ở chế độ mở).")
+        for row in frame.to_dict("records"):
+            state = "đã khóa" if row["disabled"] else "hoạt động"
+            print(f"{row['username']:<24} {ROLE_LABELS[row['role']]:<10} {row['agency'] or 'mọi cơ quan':<32} {state}")
+        return EXIT_OK
+    existing = store.get_user(args.username)
+    if args.user_command in ("passwd", "disable") and existing is None:
+        sys.stderr.write(f"Không có tài khoản “{args.username}”.\n")
+        return EXIT_REFUSED
+    if args.user_command == "disable":
+        store.save_user(args.username, disabled=True)
+        print(f"Đã khóa tài khoản {args.username}.")
+        return EXIT_OK
+    if args.user_command == "add" and existing is not None:
+        sys.stderr.write(f"Tài khoản “{args.username}” đã có; dùng “user passwd” để đổi mật khẩu.\n")
+        return EXIT_REFUSED
+    if args.user_command == "add" and args.agency:
+        from .registry import load_registry
+
+        agency = load_registry().lookup(args.agency)
+        if agency is None or agency.is_group:
+            sys.stderr.write(f"Cơ quan “{args.agency}” không có trong danh mục đơn vị.\n")
+            return EXIT_REFUSED
+        args.agency = agency.name
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return EXIT_REFUSED
+    if len(password) < MIN_PASSWORD:
+        sys.stderr.write(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.\n")
+        return EXIT_REFUSED
+    if args.user_command == "add":
+        store.save_user(args.username, role=args.role, agency=args.agency, display_name=args.name,
+                        password_hash=hash_password(password))
+        print(f"Đã tạo tài khoản {args.username} ({ROLE_LABELS[args.role]}).")
+    else:
+        store.save_user(args.username, password_hash=hash_password(password), failed_logins=0, locked_until=None,
+                        disabled=False)
+        print(f"Đã đặt lại mật khẩu cho {args.username}.")
+    return EXIT_OK
+
+
+def _backup(store, args) -> int:
+    from .backup import BackupError, backup, restore
+
+    if args.command == "backup":
+        manifest = backup(store, args.file)
+        rows = sum(manifest["tables"].values())
+        print(f"Đã sao lưu {rows} dòng của {len(manifest['tables'])} bảng vào {args.file}.")
+        return EXIT_OK
+    if not Path(args.file).is_file():
+        sys.stderr.write(f"Không tìm thấy tệp: {args.file}\n")
+        return EXIT_USAGE
+    try:
+        manifest = restore(store, args.file)
+    except BackupError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_REFUSED
+    print(f"Đã phục hồi {sum(manifest['tables'].values())} dòng từ {args.file}.")
     return EXIT_OK
 
 

@@ -82,17 +82,21 @@ criteria = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
 )
 
-targets = sa.Table(
-    "criterion_targets", metadata,
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), primary_key=True),
-    sa.Column("code", sa.String(20), primary_key=True),
+targets = sa.Table(  # one row per version of a criterion's target; the current one has current = true
+    "target_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("code", sa.String(20), nullable=False),
     sa.Column("metric", sa.String(60), nullable=True),  # NULL: no measurable target
     sa.Column("op", sa.String(2), nullable=True),
     sa.Column("value", sa.Float, nullable=True),
     sa.Column("source", sa.String(10), nullable=False),  # parsed | user
     sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Index("ix_targets_plan_code", "plan_id", "code", "current"),
 )
 
 stats_rows = sa.Table(
@@ -139,13 +143,50 @@ procedure_rows = sa.Table(
     sa.Index("ix_procedures_current_year", "current", "year"),
 )
 
-plan_rules = sa.Table(
-    "plan_rules", metadata,
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), primary_key=True),
-    sa.Column("rules", sa.Text, nullable=False),  # rules.rules_to_json
+rule_versions = sa.Table(  # a plan's scoring rules (rules.rules_to_json), one row per version
+    "rule_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("rules", sa.Text, nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
 )
+
+entry_reverts = sa.Table(  # an entry undone by a rollback (reverted_by), and brought back by a later one
+    "entry_reverts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entry_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("reverted_by", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
+    sa.Column("restored_by", sa.Integer, sa.ForeignKey("imports.id"), nullable=True),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("username", sa.String(200), primary_key=True),
+    sa.Column("display_name", sa.String(300), nullable=False, server_default=""),
+    sa.Column("role", sa.String(20), nullable=False),  # viewer | editor | admin
+    sa.Column("agency", sa.String(300), nullable=False, server_default=""),  # an editor's scope; "" = all
+    sa.Column("password_hash", sa.String(300), nullable=False, server_default=""),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+# Versioned tables: (table, the columns that identify one thing). The current row of a thing is the newest row
+# whose entry is not reverted; a rollback recomputes exactly that.
+VERSIONED = (
+    ("plans", ("plan_year",)),
+    ("stats_rows", ("unit", "period")),
+    ("progress_rows", ("code", "period", "agency")),
+    ("procedure_rows", ("unit", "year")),
+    ("target_versions", ("plan_id", "code")),
+    ("rule_versions", ("plan_id",)),
+)
+DATA_KINDS = ("plan", "stats", "progress", "progress_entry", "procedures", "targets", "rules")
 
 PROGRESS_COLUMNS = ("code", "period", "value", "status", "doc_number", "doc_date", "note", "agency")
 
@@ -189,14 +230,36 @@ class Store:
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
-        inspector = sa.inspect(self.engine)
-        if not inspector.has_table("imports"):
+        if not sa.inspect(self.engine).has_table("imports"):
             self.is_new = True
-        metadata.create_all(self.engine)
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (Alembic), keeping every row of an older database."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+        with self._write() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == HEAD_REVISION:
+                return
+            inspector = sa.inspect(conn)
+            if current is None and inspector.has_table("imports"):
+                # made by create_all before migrations existed: say which schema it is, then upgrade
+                current = "0002" if inspector.has_table("progress_rows") else "0001"
+                command.stamp(_with_connection(config, conn), current)
+            command.upgrade(_with_connection(config, conn), "head")
 
     def _write(self):
-        """A transaction that writes: lands whole or not at all."""
-        return self.engine.execution_options(write=True).begin()
+        """A transaction that writes: lands whole or not at all, one writer at a time.
+
+        SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes a transaction-scoped advisory lock, so
+        two imports queue instead of interleaving their "supersede, then insert" steps.
+        """
+        return _WriteTransaction(self.engine)
 
     # ------------------------------------------------------------------ imports
     def _record_import(self, conn, kind: str, data: bytes, filename: str, user: str | None,
@@ -237,8 +300,8 @@ class Store:
                 conn.execute(targets.insert(), [
                     {"plan_id": plan_id, "code": c.code, "metric": c.target.metric if c.target else None,
                      "op": c.target.op if c.target else None, "value": c.target.value if c.target else None,
-                     "source": "parsed", "note": c.no_target_reason, "updated_at": now,
-                     "updated_by": user or current_user()} for c in plan.criteria])
+                     "source": "parsed", "note": c.no_target_reason, "updated_at": now, "import_id": import_id,
+                     "current": True, "updated_by": user or current_user()} for c in plan.criteria])
         return ImportOutcome(import_id, [], [])
 
     def preview_stats(self, records: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -279,8 +342,10 @@ class Store:
             rows["import_id"] = import_id
             rows["current"] = True
             payload = rows.astype({f: "int64" for f in STATS_FIELDS}).to_dict("records")
-            for chunk in _chunks(payload, 5000):
+            for index, chunk in enumerate(_chunks(payload, 5000)):
                 conn.execute(stats_rows.insert(), [_plain(r) for r in chunk])
+                if index == 0:
+                    _test_hold("stats rows inserted")
         return ImportOutcome(import_id, added, replaced)
 
     def import_progress(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
@@ -372,19 +437,119 @@ class Store:
         if plan is None:
             return None
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(plan_rules.c.rules).where(plan_rules.c.plan_id == plan.id)).scalar()
+            return conn.execute(sa.select(rule_versions.c.rules).where(
+                rule_versions.c.plan_id == plan.id, rule_versions.c.current)).scalar()
 
-    def set_rules(self, rules_json: str, user: str | None = None, plan_year: int | None = None) -> None:
-        """Store a plan's scoring rules (replacing its earlier rules); recorded as an entry in history."""
+    def set_rules(self, rules_json: str, user: str | None = None, plan_year: int | None = None) -> int:
+        """Store a plan's scoring rules as a new version; recorded as an entry in history."""
         plan = self.current_plan(plan_year)
         if plan is None:
             raise KeyError("no plan")
         with self._write() as conn:
-            self._record_import(conn, "rules", rules_json.encode("utf-8"), "", user, False,
-                                {"plan_year": plan.plan_year, "rules": True})
-            conn.execute(plan_rules.delete().where(plan_rules.c.plan_id == plan.id))
-            conn.execute(plan_rules.insert().values(plan_id=plan.id, rules=rules_json, updated_at=_now(),
-                                                    updated_by=user or current_user()))
+            entry = self._record_import(conn, "rules", rules_json.encode("utf-8"), "", user, False,
+                                        {"plan_year": plan.plan_year, "rules": True})
+            conn.execute(rule_versions.update().where(rule_versions.c.plan_id == plan.id, rule_versions.c.current)
+                         .values(current=False))
+            conn.execute(rule_versions.insert().values(plan_id=plan.id, rules=rules_json, import_id=entry,
+                                                       current=True, updated_at=_now(),
+                                                       updated_by=user or current_user()))
+        return entry
+
+    # ------------------------------------------------------------------ history and rollback
+    def _reverted_at(self, conn, moment: int) -> set[int]:
+        """Entries undone as of entry `moment` (after it was made)."""
+        rows = conn.execute(sa.select(entry_reverts.c.entry_id).where(
+            entry_reverts.c.reverted_by <= moment,
+            sa.or_(entry_reverts.c.restored_by.is_(None), entry_reverts.c.restored_by > moment))).scalars()
+        return set(rows)
+
+    def _data_entries(self, conn, up_to: int) -> set[int]:
+        return set(conn.execute(sa.select(imports.c.id).where(
+            imports.c.id <= up_to, imports.c.kind.in_(DATA_KINDS))).scalars())
+
+    def active_entries(self, moment: int | None = None) -> set[int]:
+        """The data entries in force right after entry `moment` (now, when None)."""
+        with self.engine.connect() as conn:
+            moment = moment if moment is not None else self.data_version()
+            return self._data_entries(conn, moment) - self._reverted_at(conn, moment)
+
+    def rollback_to(self, entry_id: int, user: str | None = None) -> int:
+        """Return the data to exactly how it was right after entry `entry_id`. The rollback is an entry itself.
+
+        Undo a rollback R by rolling back to R − 1 (the state just before it).
+        """
+        with self._write() as conn:
+            latest = conn.execute(sa.select(sa.func.max(imports.c.id))).scalar() or 0
+            if not 0 <= entry_id <= latest:
+                raise KeyError(entry_id)
+            desired = self._data_entries(conn, entry_id) - self._reverted_at(conn, entry_id)
+            active = self._data_entries(conn, latest) - self._reverted_at(conn, latest)
+            to_revert, to_restore = sorted(active - desired), sorted(desired - active)
+            rollback = self._record_import(conn, "rollback", b"", "", user, False,
+                                           {"to": entry_id, "reverted": to_revert, "restored": to_restore})
+            if to_revert:
+                conn.execute(entry_reverts.insert(), [{"entry_id": e, "reverted_by": rollback} for e in to_revert])
+            for entry in to_restore:
+                conn.execute(entry_reverts.update().where(entry_reverts.c.entry_id == entry,
+                                                          entry_reverts.c.restored_by.is_(None))
+                             .values(restored_by=rollback))
+            _recompute_current(conn)
+        return rollback
+
+    def entry_changes(self, entry_id: int) -> pd.DataFrame:
+        """What one entry changed, one row per thing: (Đối tượng, Kỳ/Năm, Thao tác)."""
+        columns = ["Đối tượng", "Kỳ", "Thao tác"]
+        with self.engine.connect() as conn:
+            entry = conn.execute(sa.select(imports.c.kind, imports.c.summary).where(
+                imports.c.id == entry_id)).first()
+            if entry is None:
+                return pd.DataFrame(columns=columns)
+            summary = json.loads(entry.summary or "{}")
+            rows: list[dict] = []
+            for table_name, keys in VERSIONED:
+                table = metadata.tables[table_name]
+                older = table.alias("older")
+                replaced = sa.exists().where(older.c.id < table.c.id, older.c.import_id < entry_id,
+                                             *(older.c[k] == table.c[k] for k in keys))
+                found = conn.execute(sa.select(*(table.c[k] for k in keys), replaced.label("replaced")).where(
+                    table.c.import_id == entry_id).order_by(*(table.c[k] for k in keys))).all()
+                for found_row in found:
+                    *key, was_replaced = found_row
+                    rows.append({"Đối tượng": _describe_key(table_name, key),
+                                 "Kỳ": _describe_period(table_name, key),
+                                 "Thao tác": "Thay thế" if was_replaced else "Thêm mới"})
+        if entry.kind == "rollback":
+            rows += [{"Đối tượng": f"Lần {e}", "Kỳ": "", "Thao tác": "Hủy"} for e in summary.get("reverted", [])]
+            rows += [{"Đối tượng": f"Lần {e}", "Kỳ": "", "Thao tác": "Khôi phục"} for e in summary.get("restored", [])]
+        return pd.DataFrame(rows, columns=columns)
+
+    # ------------------------------------------------------------------ accounts
+    def get_user(self, username: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
+        return dict(row) if row else None
+
+    def list_users(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users.c.username, users.c.display_name, users.c.role, users.c.agency,
+                                          users.c.disabled, users.c.locked_until, users.c.created_at)
+                                .order_by(users.c.username)).mappings().all()
+        return pd.DataFrame([dict(r) for r in rows], columns=["username", "display_name", "role", "agency",
+                                                             "disabled", "locked_until", "created_at"])
+
+    def has_users(self) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one())
+
+    def save_user(self, username: str, **fields) -> None:
+        """Create or update an account (fields: display_name, role, agency, password_hash, disabled, …)."""
+        now = _now()
+        with self._write() as conn:
+            exists = conn.execute(sa.select(users.c.username).where(users.c.username == username)).first()
+            if exists:
+                conn.execute(users.update().where(users.c.username == username).values(**fields, updated_at=now))
+            else:
+                conn.execute(users.insert().values(username=username, created_at=now, updated_at=now, **fields))
 
     # ------------------------------------------------------------------ reading
     def import_history(self) -> pd.DataFrame:
@@ -440,7 +605,7 @@ class Store:
             crit_rows = conn.execute(sa.select(criteria).where(criteria.c.plan_id == row["id"])
                                      .order_by(criteria.c.position)).mappings().all()
             target_rows = {t["code"]: t for t in conn.execute(
-                sa.select(targets).where(targets.c.plan_id == row["id"])).mappings()}
+                sa.select(targets).where(targets.c.plan_id == row["id"], targets.c.current)).mappings()}
         crits = []
         for c in crit_rows:
             t = target_rows.get(c["code"])
@@ -463,26 +628,30 @@ class Store:
         if plan is None:
             return pd.DataFrame(columns=columns)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(targets).where(targets.c.plan_id == plan.id)).mappings().all()
+            rows = conn.execute(sa.select(targets).where(targets.c.plan_id == plan.id, targets.c.current)
+                                ).mappings().all()
         by_code = {r["code"]: r for r in rows}
         return pd.DataFrame([{"code": c.code, "name": c.name, **{k: by_code[c.code][k] for k in columns[2:]}}
                              for c in plan.criteria if c.code in by_code], columns=columns)
 
     def set_target(self, code: str, target: Target | None, user: str | None = None,
-                   plan_year: int | None = None) -> None:
-        """Correct one criterion's target (None: no measurable target). Recorded as an entry in history."""
+                   plan_year: int | None = None) -> int:
+        """Correct one criterion's target (None: no measurable target): a new version, an entry in history."""
         plan = self.current_plan(plan_year)
         if plan is None or code not in {c.code for c in plan.criteria}:
             raise KeyError(code)
         with self._write() as conn:
-            self._record_import(conn, "targets", b"", "", user, False,
-                                {"code": code, "target": target.as_dict() if target else None,
-                                 "plan_year": plan.plan_year})
-            conn.execute(targets.update().where(targets.c.plan_id == plan.id, targets.c.code == code).values(
-                metric=target.metric if target else None, op=target.op if target else None,
-                value=target.value if target else None, source="user",
-                note="" if target else "Không có chỉ tiêu định lượng (người dùng sửa).",
+            entry = self._record_import(conn, "targets", b"", "", user, False,
+                                        {"code": code, "target": target.as_dict() if target else None,
+                                         "plan_year": plan.plan_year})
+            conn.execute(targets.update().where(targets.c.plan_id == plan.id, targets.c.code == code,
+                                                targets.c.current).values(current=False))
+            conn.execute(targets.insert().values(
+                import_id=entry, plan_id=plan.id, code=code, metric=target.metric if target else None,
+                op=target.op if target else None, value=target.value if target else None, source="user",
+                note="" if target else "Không có chỉ tiêu định lượng (người dùng sửa).", current=True,
                 updated_at=_now(), updated_by=user or current_user()))
+        return entry
 
     # ------------------------------------------------------------------ statistics
     def _filtered(self, query, start: str | None, end: str | None, units=None, level: str | None = None):
@@ -544,6 +713,73 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+HEAD_REVISION = "0003"
+
+
+def _recompute_current(conn) -> None:
+    """current = the newest row of each thing among entries not undone (VERSIONED)."""
+    undone = sa.select(entry_reverts.c.entry_id).where(entry_reverts.c.restored_by.is_(None))
+    for table_name, keys in VERSIONED:
+        table = metadata.tables[table_name]
+        inner = table.alias("candidate")
+        newest = sa.select(sa.func.max(inner.c.id)).where(~inner.c.import_id.in_(undone)).group_by(
+            *(inner.c[k] for k in keys))
+        conn.execute(table.update().values(current=table.c.id.in_(newest)))
+
+
+def _describe_key(table_name: str, key: list) -> str:
+    if table_name == "plans":
+        return f"Kế hoạch năm {key[0]}"
+    if table_name == "progress_rows":
+        return f"Tiêu chí {key[0]} ({key[2]})" if key[2] else f"Tiêu chí {key[0]}"
+    if table_name == "target_versions":
+        return f"Chỉ tiêu tiêu chí {key[1]}"
+    if table_name == "rule_versions":
+        return "Cách chấm điểm"
+    return str(key[0])
+
+
+def _describe_period(table_name: str, key: list) -> str:
+    if table_name in ("stats_rows", "progress_rows"):
+        period = str(key[1])
+        return f"{period[5:7]}/{period[:4]}"
+    if table_name == "procedure_rows":
+        return str(key[1])
+    return ""
+_WRITE_LOCK_KEY = 7_317_011  # any constant: the application's one advisory lock
+
+
+def _with_connection(config, conn):
+    config.attributes["connection"] = conn
+    return config
+
+
+class _WriteTransaction:
+    def __init__(self, engine):
+        self.engine = engine.execution_options(write=True)
+        self._context = None
+
+    def __enter__(self):
+        self._context = self.engine.begin()
+        conn = self._context.__enter__()
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+        return conn
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+def _test_hold(stage: str) -> None:
+    """Tests kill an import mid-way: with CCHC_TEST_HOLD_IMPORT=<file>, announce the stage and wait there."""
+    marker = os.environ.get("CCHC_TEST_HOLD_IMPORT")
+    if marker:
+        import time
+
+        Path(marker).write_text(stage)
+        time.sleep(3600)
 
 
 def _chunks(items: list, size: int):

@@ -1,0 +1,1 @@
+"""Alembic migrations: a database made by an older version upgrades without losing data."""
