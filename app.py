@@ -32,6 +32,12 @@ pages = {
 navigation = st.navigation(pages)
 
 store = common.get_store()
+with st.sidebar:
+    common.login_box()
+if common.login_required() and common.current_account() is None:
+    st.title("Bảng điều hành Chỉ số CCHC")
+    st.info("Cần đăng nhập để xem bảng điều hành. Đăng nhập ở thanh bên trái.", icon=":material/lock:")
+    st.stop()
 organisation = common.organisation()
 periods = common.query("stats_periods")
 years = sorted({int(p[:4]) for p in periods} | set(store.plan_years()))

@@ -25,7 +25,7 @@ SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
 
 KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
                "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
-               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm"}
+               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục"}
 
 
 @dataclass

@@ -242,6 +242,9 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+        with self.engine.connect() as conn:  # a plain read first: opening a store never waits for a writer
+            if MigrationContext.configure(conn).get_current_revision() == HEAD_REVISION:
+                return
         with self._write() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
             if current == HEAD_REVISION:

@@ -328,6 +328,15 @@ def describe_import(summary: dict) -> str:
                 else fmt.period_label(periods[0]) if periods else "")
         return (f"{summary['units']} đơn vị, {span}: thêm {summary.get('added', 0)}, thay thế "
                 f"{summary.get('replaced', 0)} đơn vị-tháng")
+    if "to" in summary:
+        return (f"Đưa dữ liệu về như sau lần {summary['to']}: hủy {len(summary.get('reverted', []))}, khôi phục "
+                f"{len(summary.get('restored', []))} lần")
+    if "progress" in summary:
+        return f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
+    if "procedure_units" in summary:
+        return f"Số liệu thủ tục: {summary['procedure_units']} đơn vị, năm {', '.join(map(str, summary['years']))}"
+    if summary.get("rules"):
+        return f"Cách chấm điểm kế hoạch năm {summary.get('plan_year')}"
     if "code" in summary:
         target = summary.get("target")
         what = target_text(Target(**target)) if target else "không có chỉ tiêu"
@@ -599,3 +608,41 @@ def entries_to_progress(before: pd.DataFrame, after: pd.DataFrame, plan: Plan, a
                         "agency": agency})
     return pd.DataFrame(records, columns=["code", "period", "value", "status", "doc_number", "doc_date", "note",
                                           "agency"]), errors
+
+
+
+def active_entries(store: Store) -> set[int]:
+    return store.active_entries()
+
+
+def entry_changes(store: Store, entry_id: int) -> pd.DataFrame:
+    return store.entry_changes(entry_id)
+
+
+def history_table(history: pd.DataFrame, active: set[int]) -> pd.DataFrame:
+    """The history as users read it, with whether each entry is in force."""
+    from .ingest import KIND_LABELS
+    from .storage import DATA_KINDS
+
+    def state(row) -> str:
+        if row["kind"] not in DATA_KINDS:
+            return ""
+        return "Đang hiệu lực" if row["id"] in active else "Đã hủy (khôi phục)"
+
+    return pd.DataFrame({
+        "Lần": history["id"],
+        "Thời điểm (UTC)": history["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        "Loại": history["kind"].map(lambda k: KIND_LABELS.get(k, k)),
+        "Tệp": history["filename"],
+        "Người thực hiện": history["user"],
+        "Nội dung": history["summary"].map(describe_import),
+        "Hiệu lực": history.apply(state, axis=1),
+        "Minh họa": history["illustrative"].map(lambda v: "Có" if v else ""),
+    })
+
+
+def entry_label(history: pd.DataFrame, entry_id: int) -> str:
+    from .ingest import KIND_LABELS
+
+    row = history.set_index("id").loc[entry_id]
+    return f"Lần {entry_id}: {KIND_LABELS.get(row['kind'], row['kind'])} {row['filename']}".strip()

@@ -70,6 +70,9 @@ else:
         entries = views.progress_entry_frame(common.get_store(), plan, unit, f)
         if entries.empty:
             st.caption("Đơn vị không chủ trì tiêu chí nào cần báo cáo tiến độ.")
+        elif not common.can("enter_progress", unit):
+            common.dataframe(entries)
+            common.no_right(f"nhập tiến độ của {unit}")
         else:
             st.caption("Sửa trực tiếp trong bảng rồi bấm Lưu. Mỗi lần lưu ghi lại người nhập và thời điểm.")
             edited = st.data_editor(

@@ -49,8 +49,12 @@ st.caption("Tải lên kế hoạch nâng cao Chỉ số CCHC, số liệu thố
            "tự nhận ra loại tệp; tệp được kiểm tra trước, chỉ khi bạn xác nhận mới được lưu.")
 
 st.session_state.setdefault("upload_round", 0)
-upload = st.file_uploader("Chọn tệp Excel (.xlsx, .xls, .ods)", type=["xlsx", "xlsm", "xls", "ods"],
-                          key=f"upload_{st.session_state['upload_round']}")
+upload = None
+if common.can("upload"):
+    upload = st.file_uploader("Chọn tệp Excel (.xlsx, .xls, .ods)", type=["xlsx", "xlsm", "xls", "ods"],
+                              key=f"upload_{st.session_state['upload_round']}")
+else:
+    common.no_right("tải dữ liệu lên")
 if st.session_state.get("last_import"):
     st.success(st.session_state.pop("last_import"), icon=":material/check_circle:")
 
@@ -104,27 +108,46 @@ if upload is not None:
             st.rerun()
 
 st.divider()
-st.subheader("Lịch sử nhập dữ liệu")
+st.subheader("Lịch sử nhập và chỉnh sửa")
 history = common.query("import_history")
 if history.empty:
     common.empty_state("lần nhập dữ liệu nào")
 else:
-    shown = pd.DataFrame({
-        "Lần": history["id"],
-        "Thời điểm (UTC)": history["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
-        "Loại": history["kind"].map(lambda k: KIND_LABELS.get(k, k)),
-        "Tệp": history["filename"],
-        "Người nhập": history["user"],
-        "Nội dung": history["summary"].map(views.describe_import),
-        "Minh họa": history["illustrative"].map(lambda v: "Có" if v else ""),
-    })
+    active = common.query("active_entries")
+    shown = views.history_table(history, active)
     common.dataframe(shown, height=min(38 * (len(shown) + 1), 420))
-    files = history[(history["size"] > 0) & (history["filename"] != "")]
-    if len(files):
-        chosen = st.selectbox("Tải lại tệp gốc của lần nhập", files["id"].tolist(),
-                              format_func=lambda i: f"Lần {i}: {files.set_index('id').loc[i, 'filename']}")
+    chosen = st.selectbox("Xem một lần nhập hoặc chỉnh sửa", history["id"].tolist(), key="history_entry",
+                          format_func=lambda i: views.entry_label(history, i))
+    entry = history.set_index("id").loc[chosen]
+    changes = common.query("entry_changes", int(chosen))
+    st.markdown(f"**Lần {chosen}** · {KIND_LABELS.get(entry['kind'], entry['kind'])} · {entry['user']} · "
+                f"{views.describe_import(entry['summary'])}")
+    if len(changes):
+        common.dataframe(changes, height=min(38 * (len(changes) + 1), 300))
+    cols = st.columns(3)
+    if entry["size"] > 0 and entry["filename"]:
         name, content = store.import_content(int(chosen))
-        st.download_button("Tải tệp gốc", content, file_name=name, mime=XLSX_MIME, key="download_original")
+        cols[0].download_button("Tải tệp gốc", content, file_name=name, mime=XLSX_MIME, key="download_original")
+    if common.can("rollback"):
+        if cols[1].button(f"Đưa dữ liệu về như sau lần {chosen}", key="rollback",
+                          help="Mọi lần nhập, chỉnh sửa sau lần này bị hủy hiệu lực (vẫn giữ trong lịch sử)."):
+            st.session_state["confirm_rollback"] = int(chosen)
+        if entry["kind"] == "rollback" and cols[2].button("Hoàn tác lần khôi phục này", key="undo_rollback"):
+            st.session_state["confirm_rollback"] = int(chosen) - 1
+        target = st.session_state.get("confirm_rollback")
+        if target is not None:
+            st.warning(f"Xác nhận đưa toàn bộ dữ liệu về trạng thái ngay sau lần {target}? Thao tác này được ghi vào "
+                       "lịch sử và có thể hoàn tác.", icon=":material/history:")
+            yes, no = st.columns(2)
+            if yes.button("Xác nhận khôi phục", type="primary", key="confirm_rollback_yes"):
+                done = store.rollback_to(target, user=common.current_user())
+                st.session_state.pop("confirm_rollback")
+                st.cache_data.clear()
+                st.session_state["last_import"] = f"Đã đưa dữ liệu về như sau lần {target} (lần {done})."
+                st.rerun()
+            if no.button("Thôi", key="confirm_rollback_no"):
+                st.session_state.pop("confirm_rollback")
+                st.rerun()
 
 st.divider()
 st.subheader("Chỉ tiêu của các tiêu chí")
@@ -135,8 +158,10 @@ else:
     st.caption("Chỉ tiêu được đọc tự động từ cột “Giải pháp” của kế hoạch. Sửa ở đây nếu đọc chưa đúng; mỗi lần sửa "
                "được ghi vào lịch sử.")
     editable = views.targets_editor_frame(plan)
+    may_edit_targets = common.can("edit_targets")
     edited = st.data_editor(
-        editable, hide_index=True, width="stretch", key="targets_editor", disabled=["Mã", "Tiêu chí"],
+        editable, hide_index=True, width="stretch", key="targets_editor",
+        disabled=True if not may_edit_targets else ["Mã", "Tiêu chí"],
         column_config={
             "Chỉ số": st.column_config.SelectboxColumn(options=["", *METRICS],
                                                       format_func=lambda k: METRICS[k].label if k else "— không có —"),
@@ -144,7 +169,7 @@ else:
                                                             format_func=views.OP_LABELS.get),
             "Giá trị (%)": st.column_config.TextColumn(help="Ví dụ: 100, 95,5, 20"),
         })
-    if st.button("Lưu chỉ tiêu", key="save_targets"):
+    if may_edit_targets and st.button("Lưu chỉ tiêu", key="save_targets"):
         changed = views.target_changes(editable, edited)
         if isinstance(changed, str):
             st.error(changed)
@@ -166,12 +191,13 @@ if plan is not None:
         common.dataframe(rules_module.rule_kinds_table())
     current_rules = list(scoring.plan_rules(plan, store.rules_json(plan.plan_year)).values())
     rules_frame = rules_module.rules_to_frame(current_rules)
+    may_edit_rules = common.can("edit_rules")
     edited_rules = st.data_editor(
         rules_frame, hide_index=True, width="stretch", key="rules_editor",
-        disabled=[rules_module.RULE_COLUMN_LABELS["code"]],
+        disabled=True if not may_edit_rules else [rules_module.RULE_COLUMN_LABELS["code"]],
         column_config={rules_module.RULE_COLUMN_LABELS["kind"]: st.column_config.SelectboxColumn(
             options=list(rules_module.RULE_KIND_LABELS.values()))})
-    if st.button("Lưu cách chấm điểm", key="save_rules"):
+    if may_edit_rules and st.button("Lưu cách chấm điểm", key="save_rules"):
         rules, findings = rules_module.rules_from_frame(edited_rules, plan)
         if findings.errors:
             for finding in findings.errors:

@@ -116,16 +116,103 @@ def filter_params() -> dict:
     return params
 
 
-def current_user() -> str:
-    """Who is acting: the logged-in user where there is one, else the machine's user."""
+def setting(name: str, default=None):
+    """A [cchc] setting from .streamlit/secrets.toml, overridden by the environment (CCHC_<NAME>)."""
+    env = os.environ.get(f"CCHC_{name.upper()}")
+    if env is not None:
+        return env
     try:
+        return st.secrets.get("cchc", {}).get(name, default)
+    except Exception:  # no secrets.toml at all: every setting takes its default
+        return default
+
+
+def auth_mode() -> str:
+    """"password" (accounts in the database), "oidc" (st.login, e.g. Keycloak), or "header" (a trusted proxy)."""
+    mode = str(setting("auth", "password")).lower()
+    return mode if mode in ("password", "oidc", "header") else "password"
+
+
+def login_required() -> bool:
+    return str(setting("login_required", "false")).lower() in ("1", "true", "yes", "co", "có")
+
+
+def current_account():
+    """The user acting now, or None when nobody is logged in. No accounts at all: the open mode's admin."""
+    from cchc.auth import OPEN_USER, user_from_identity
+
+    store = get_store()
+    mode = auth_mode()
+    if mode == "header":
+        identity = st.context.headers.get(str(setting("trusted_header", "X-Remote-User")), "")
+        return user_from_identity(store, identity) if identity else None
+    if mode == "oidc":
         if getattr(st.user, "is_logged_in", False):
-            return st.user.get("email") or st.user.get("name") or "người dùng"
-    except Exception:  # st.user is unavailable outside a configured auth setup
-        pass
+            return user_from_identity(store, st.user.get("email") or st.user.get("sub") or "")
+        return None
+    if not store.has_users():
+        return OPEN_USER
+    return st.session_state.get("account")
+
+
+def can(action: str, agency: str | None = None) -> bool:
+    from cchc.auth import can as allowed
+
+    return allowed(current_account(), action, agency)
+
+
+def current_user() -> str:
+    """Who is acting, for the history: the account's name, else the machine's user."""
+    account = current_account()
+    if account is not None:
+        return account.username
     from cchc.storage import current_user as machine_user
 
     return machine_user()
+
+
+def no_right(what: str) -> None:
+    st.info(f"Cần đăng nhập bằng tài khoản có quyền để {what}.", icon=":material/lock:")
+
+
+def login_box() -> None:
+    """The sidebar's account area: who is logged in, or the login form."""
+    from cchc.auth import ROLE_LABELS, authenticate
+
+    mode = auth_mode()
+    account = current_account()
+    store = get_store()
+    if mode == "password" and not store.has_users():
+        st.caption("Chế độ mở: chưa có tài khoản nào, mọi người dùng đều có toàn quyền. Quản trị viên tạo tài "
+                   "khoản bằng lệnh `python -m cchc user add`.")
+        return
+    if account is not None:
+        st.caption(f"Đăng nhập: **{account.label}** · {ROLE_LABELS.get(account.role, account.role)}"
+                   + (f" · {account.agency}" if account.agency else ""))
+        if mode == "password" and st.button("Đăng xuất", key="logout"):
+            st.session_state.pop("account", None)
+            st.rerun()
+        elif mode == "oidc" and st.button("Đăng xuất", key="logout"):
+            st.logout()
+        return
+    if mode == "oidc":
+        if st.button("Đăng nhập", key="login_oidc", type="primary"):
+            st.login()
+        return
+    if mode == "header":
+        st.caption("Chưa xác định được người dùng (máy chủ trung gian không gửi tên đăng nhập).")
+        return
+    with st.form("login", clear_on_submit=True):
+        st.markdown("**Đăng nhập**")
+        username = st.text_input("Tên đăng nhập", key="login_username")
+        password = st.text_input("Mật khẩu", type="password", key="login_password")
+        if st.form_submit_button("Đăng nhập", type="primary"):
+            result = authenticate(store, username, password)
+            if result.user is None:
+                st.error(result.message)
+            else:
+                st.session_state["account"] = result.user
+                st.rerun()
 
 
 _DELTA_COLORS = {"met": "blue", "close": "orange", "behind": "red", "no_data": "gray"}

@@ -62,7 +62,8 @@ def upgrade() -> None:
     # Carry the targets and rules of older databases over: each belongs to its plan's import.
     bind = op.get_bind()
     old_targets = sa.table("criterion_targets", *(sa.column(c) for c in (
-        "plan_id", "code", "metric", "op", "value", "source", "note", "updated_at", "updated_by")))
+        "plan_id", "code", "metric", "op", "value", "source", "note", "updated_by")),
+        sa.column("updated_at", sa.DateTime))  # typed, so SQLite hands back datetimes, not text
     plans = sa.table("plans", sa.column("id"), sa.column("import_id"))
     rows = bind.execute(sa.select(old_targets, plans.c.import_id).join(
         plans, plans.c.id == old_targets.c.plan_id)).mappings().all()
@@ -70,8 +71,8 @@ def upgrade() -> None:
         op.bulk_insert(target_versions, [{**{k: r[k] for k in (
             "plan_id", "code", "metric", "op", "value", "source", "note", "updated_at", "updated_by")},
             "import_id": r["import_id"], "current": True} for r in rows])
-    old_rules = sa.table("plan_rules", sa.column("plan_id"), sa.column("rules"), sa.column("updated_at"),
-                         sa.column("updated_by"))
+    old_rules = sa.table("plan_rules", sa.column("plan_id"), sa.column("rules"),
+                         sa.column("updated_at", sa.DateTime), sa.column("updated_by"))
     rows = bind.execute(sa.select(old_rules, plans.c.import_id).join(
         plans, plans.c.id == old_rules.c.plan_id)).mappings().all()
     if rows:
