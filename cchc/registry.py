@@ -43,6 +43,9 @@ class Registry:
         for agency in self.agencies:
             for name in (agency.name, *agency.aliases):
                 self._index.setdefault(fold(name), agency)
+        for agency in self.agencies:  # short names last: a full name or alias always wins
+            if agency.short_name and not agency.is_group:
+                self._index.setdefault(fold(agency.short_name), agency)
 
     def lookup(self, name: str) -> Agency | None:
         key = fold(name)
