@@ -58,6 +58,21 @@ def _postgres_url() -> str | None:
     return os.environ.get("CCHC_TEST_POSTGRES_URL")
 
 
+def postgres_database(name: str) -> str:
+    """A new, empty database on the test PostgreSQL server (dropped first if a run left it); skips without one."""
+    base = _postgres_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CCHC_TEST_POSTGRES_URL is not set: scripts/test.sh starts PostgreSQL for these tests")
+        pytest.skip("no PostgreSQL server (run through scripts/test.sh)")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + f"/{name}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh, empty database URL: a SQLite file, and a new database on the test PostgreSQL server."""

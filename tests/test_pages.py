@@ -2,6 +2,7 @@
 
 import base64
 import json
+import os
 
 import numpy as np
 
@@ -13,19 +14,23 @@ from cchc.ingest import load_sample_data
 from cchc.metrics import rate
 from cchc.sample import build_template_workbook, sample_stats_table
 from cchc.storage import Store
-from support import ROOT
+from support import ROOT, postgres_database
 
 PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/tieu_chi.py", "pages/gia_dinh.py",
          "pages/don_vi.py", "pages/du_lieu.py"]
 
 
-@pytest.fixture(scope="module")
-def sample_url(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
-    store = Store(f"sqlite:///{path}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def sample_url(request, tmp_path_factory):
+    """The sample data in a SQLite file, and in a PostgreSQL database (the pages run on both)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'sample.sqlite'}"
+    else:
+        url = postgres_database(f"cchc_pages_{os.getpid()}")
+    store = Store(url)
     load_sample_data(store)
     store.dispose()
-    return f"sqlite:///{path}"
+    return url
 
 
 @pytest.fixture
