@@ -30,6 +30,7 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
+st.session_state["page_url_path"] = navigation.url_path
 
 store = common.get_store()
 with st.sidebar:
@@ -64,6 +65,12 @@ with st.sidebar:
     else:
         st.session_state["filters"] = views.Filters(None)
         st.caption("Chưa có dữ liệu. Tải tệp lên ở trang Dữ liệu.")
+
+if st.query_params.get("trinh_chieu") == "1":
+    from ui import presentation
+
+    presentation.run()
+    st.stop()
 
 try:
     navigation.run()

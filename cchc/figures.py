@@ -252,3 +252,16 @@ def years_lost(frame: pd.DataFrame, title: str) -> go.Figure:
                              hovertemplate="%{x}: %{y:.2f} điểm bị mất<extra></extra>"))
     fig.update_yaxes(title_text="Điểm bị mất", rangemode="tozero")
     return _layout(fig, title, barmode="group")
+
+
+def for_projector(fig: go.Figure, height: int = 720) -> go.Figure:
+    """The same figure for a full-screen slide: larger text and a taller canvas."""
+    big = go.Figure(fig)
+    big.update_layout(height=height, font=dict(size=24), title=dict(font=dict(size=34)),
+                      hoverlabel=dict(font_size=22), margin=dict(t=120))
+    big.update_layout(title_subtitle_font_size=22)
+    big.update_traces(textfont_size=24, selector=dict(type="bar"))
+    big.update_traces(textfont_size=22, selector=dict(type="scatter"))
+    big.update_xaxes(tickfont_size=20, title_font_size=22)
+    big.update_yaxes(tickfont_size=22, title_font_size=22)
+    return big

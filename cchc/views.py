@@ -489,6 +489,12 @@ def deadlines_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@dataclass
+class PlanScoreView:
+    """A subset of a PlanScore's criteria, for the same tables."""
+    criteria: list
+
+
 def score_table(score) -> pd.DataFrame:
     """Every criterion: target, value, status, points, and where the value comes from."""
     from .scoring import SOURCE_LABELS

@@ -30,6 +30,7 @@ if unit is None:
     st.info("Chọn một đơn vị để xem các tiêu chí đơn vị chủ trì, phối hợp và số liệu của đơn vị.")
     st.stop()
 
+common.page_tools("unit", unit)
 level = registry.level_of(unit) or next(iter(stats_units.loc[stats_units["unit"] == unit, "level"]), "")
 st.caption(f"{organisation.level_label(level) if level else 'Chưa rõ cấp'} · {f.describe(organisation)}")
 
@@ -124,4 +125,4 @@ common.show_chart(figures.unit_vs_level(unit_rates, level_rates, views.HEADLINE_
 st.caption("Bình quân của cấp = tổng số hồ sơ của mọi đơn vị cùng cấp chia nhau, không phải trung bình các tỷ lệ.")
 
 st.subheader("Số liệu từng tháng")
-common.dataframe(views.monthly_table(by_month))
+common.dataframe(views.monthly_table(by_month), excel=f"Số liệu từng tháng - {unit}")

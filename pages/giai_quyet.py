@@ -8,6 +8,7 @@ from ui import common
 
 f = common.filters()
 common.page_header("Giải quyết hồ sơ thủ tục hành chính")
+common.page_tools("processing")
 totals = common.query("stats_totals", f) if f.year else {}
 if not totals or not any(totals.values()):
     common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
@@ -64,4 +65,4 @@ with right:
 st.subheader("Số liệu theo đơn vị")
 st.caption("Mọi tỷ lệ được tính từ tổng số hồ sơ của cả kỳ (không lấy trung bình các tháng).")
 table = views.processing_table(units, on_time_target)
-common.dataframe(table)
+common.dataframe(table, excel="Số liệu giải quyết hồ sơ theo đơn vị")

@@ -9,6 +9,7 @@ from ui import common
 
 f = common.filters()
 common.page_header("Tiêu chí và điểm dự kiến")
+common.page_tools("criteria")
 result = common.query("plan_score", f)
 if result is None:
     common.empty_state("kế hoạch nâng cao Chỉ số CCHC")
@@ -46,7 +47,7 @@ chosen = st.multiselect("Lĩnh vực", list(domain_names), format_func=domain_na
 table = views.score_table(score)
 if chosen:
     table = table[[c.domain in chosen for c in score.criteria]]
-common.dataframe(table, height=min(38 * (len(table) + 1), 900))
+common.dataframe(table, height=min(38 * (len(table) + 1), 900), excel="Tiêu chí và điểm dự kiến")
 with st.expander("Cách chấm điểm"):
     st.markdown("Mỗi tiêu chí có một cách chấm (sửa ở trang **Dữ liệu**): *Đạt ngưỡng* — đủ điểm khi đạt chỉ tiêu; "
                 "*Theo dải* — một phần điểm theo mức đạt (mặc định cho 3.4: 100% đủ điểm, từ 95% nửa điểm); "
@@ -63,7 +64,7 @@ else:
     if pressing.empty:
         st.success("Không có việc quá hạn hay sắp đến hạn.")
     else:
-        common.dataframe(views.deadlines_table(pressing))
+        common.dataframe(views.deadlines_table(pressing), excel="Việc quá hạn và sắp đến hạn")
     with st.expander(f"Tất cả {len(due)} thời hạn trong năm {f.year}"):
         common.dataframe(views.deadlines_table(due))
 

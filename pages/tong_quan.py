@@ -9,6 +9,7 @@ from ui import common
 
 f = common.filters()
 common.page_header("Tổng quan Chỉ số cải cách hành chính")
+common.page_tools("overview")
 plan = common.query("plan_for", f.year)
 if plan is None:
     common.empty_state("kế hoạch nâng cao Chỉ số CCHC")
@@ -39,13 +40,24 @@ counts = score.status_counts()
 left, right = st.columns([3, 2])
 with left:
     domains = views.domain_lost(plan)
-    common.show_chart(figures.domain_lost_bar(
+    event = common.show_chart(figures.domain_lost_bar(
         domains, f"Điểm bị mất theo lĩnh vực: tổng {fmt.points(total['lost'])} điểm\n"
-                 f"Kết quả thẩm định Chỉ số CCHC năm {plan.appraisal_year or ''}"), key="domain_lost")
+                 f"Kết quả thẩm định Chỉ số CCHC năm {plan.appraisal_year or ''}"), key="domain_lost",
+        on_select="rerun")
+    st.caption("Bấm vào một lĩnh vực để xem các tiêu chí bị mất điểm của lĩnh vực đó.")
 with right:
     common.show_chart(figures.status_donut(counts, f"Tình trạng {len(plan.criteria)} tiêu chí\n"
                                                    f"{fmt.period_range_label(f.start, f.end)}"), key="status_donut")
     st.markdown(" · ".join(f"{STATUS_SYMBOLS[s]} **{STATUS_LABELS[s]}**: {counts[s]}" for s in counts))
+
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+if points:
+    code = str(points[0]["y"]).split(".")[0]
+    chosen = next((d for d in plan.domains if d.code == code), None)
+    if chosen is not None:
+        st.subheader(f"Lĩnh vực {chosen.code}. {chosen.name}: {fmt.points(chosen.lost)} điểm bị mất")
+        members = [c for c in score.criteria if c.domain == chosen.code]
+        common.dataframe(views.score_table(views.PlanScoreView(members)), excel=f"Tiêu chí lĩnh vực {chosen.code}")
 
 has_stats = any(totals.values())
 if not has_stats:
@@ -65,9 +77,10 @@ else:
     if behind.empty:
         st.success("Tất cả đơn vị đều đạt chỉ tiêu giải quyết đúng hạn trong kỳ này.")
     else:
-        common.dataframe(views.behind_table(behind, "on_time_rate"))
+        common.dataframe(views.behind_table(behind, "on_time_rate"), excel="Đơn vị chưa đạt chỉ tiêu đúng hạn")
 
 st.subheader("Các tiêu chí và chỉ tiêu")
-common.dataframe(views.score_table(score), height=min(38 * (len(score.criteria) + 1), 700))
+common.dataframe(views.score_table(score), height=min(38 * (len(score.criteria) + 1), 700),
+                 excel="Các tiêu chí và chỉ tiêu")
 st.page_link("pages/tieu_chi.py", label="Xem chi tiết điểm dự kiến, thời hạn và so sánh các năm",
              icon=":material/arrow_forward:")

@@ -9,6 +9,7 @@ from ui import common
 
 f = common.filters()
 common.page_header("Dịch vụ công trực tuyến và bưu chính công ích (BCCI)")
+common.page_tools("online")
 totals = common.query("stats_totals", f) if f.year else {}
 if not totals or not any(totals.values()):
     common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
@@ -62,7 +63,8 @@ behind = views.units_behind(units, key, targets.get(key))
 if behind.empty:
     st.success("Không có đơn vị nào dưới chỉ tiêu này trong kỳ đã chọn.")
 else:
-    common.dataframe(views.behind_table(behind.sort_values("gap", ascending=False), key))
+    common.dataframe(views.behind_table(behind.sort_values("gap", ascending=False), key),
+                     excel="Đơn vị dưới chỉ tiêu")
 
 st.subheader("Số liệu theo đơn vị")
-common.dataframe(views.online_table(units))
+common.dataframe(views.online_table(units), excel="Số liệu trực tuyến và BCCI theo đơn vị")

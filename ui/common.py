@@ -87,8 +87,101 @@ def page_header(title: str, subtitle: str | None = None) -> None:
         st.caption(subtitle)
 
 
-def dataframe(frame: pd.DataFrame, **kwargs):
-    return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+def dataframe(frame: pd.DataFrame, excel: str | None = None, **kwargs):
+    """A table as users see it, with its own Excel download when `excel` (the file's title) is given."""
+    shown = st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    if excel and len(frame):
+        excel_button(frame, excel)
+    return shown
+
+
+def _slug(text: str) -> str:
+    from cchc.text import fold
+
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())[:60] or "bang"
+
+
+def excel_button(frame: pd.DataFrame, title: str) -> None:
+    """A formatted .xlsx of the table (Vietnamese headers, number formats, formulas neutralised), made on click."""
+    f = filters()
+    period = f" ({f.describe(organisation())})" if f.year else ""
+
+    def make() -> bytes:
+        from cchc.excel import to_xlsx
+
+        return to_xlsx(frame, title=f"{title}{period}")
+
+    st.download_button("Tải Excel", make, file_name=f"{_slug(title)}.xlsx", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"xlsx_{_slug(title)}", type="tertiary")
+
+
+def report_buttons(section: str, unit: str | None = None) -> None:
+    """The page's meeting report, as PDF, PowerPoint and HTML, made when a button is clicked."""
+    f = filters()
+    if not f.year:
+        return
+    store = get_store()
+
+    def build():
+        from cchc.reports import build_report
+
+        return build_report(store, f, unit=unit, sections=(section,))
+
+    def make(kind: str):
+        def render() -> bytes:
+            from cchc import reports
+
+            return {"pdf": reports.report_pdf, "pptx": reports.report_pptx, "html": reports.report_html}[kind](build())
+        return render
+
+    name = f"bao-cao-{section}-{f.start}-{f.end}" + (f"-{_slug(unit)}" if unit else "")
+    with st.popover("Xuất báo cáo", icon=":material/picture_as_pdf:"):
+        st.caption(f"Báo cáo {f.describe(organisation())}" + (f", {unit}" if unit else "")
+                   + ". Tệp được tạo khi bấm (vài giây).")
+        for kind, label, mime in (
+                ("pdf", "PDF", "application/pdf"),
+                ("pptx", "PowerPoint (.pptx)",
+                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+                ("html", "HTML (một tệp, xem không cần mạng)", "text/html")):
+            st.download_button(label, make(kind), file_name=f"{name}.{kind}", mime=mime, key=f"report_{kind}",
+                               width="stretch")
+
+
+def share_link() -> None:
+    """The current view's address (filters included), with the copy button st.code carries."""
+    with st.popover("Sao chép liên kết", icon=":material/link:"):
+        st.caption("Liên kết mở lại đúng trang và bộ lọc này:")
+        st.code(current_url(), language=None, wrap_lines=True)
+
+
+def query_string(exclude=(), extra: dict | None = None) -> str:
+    """The current query parameters (repeated ones kept), less `exclude`, plus `extra`."""
+    from urllib.parse import urlencode
+
+    pairs = [(k, v) for k in st.query_params if k not in exclude for v in st.query_params.get_all(k)]
+    return urlencode(pairs + list((extra or {}).items()))
+
+
+def current_url() -> str:
+    """This page's address with the filters now chosen (bound widgets keep st.query_params up to date)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = urlsplit(st.context.url or "http://localhost:8501/")
+    path = "/" + (st.session_state.get("page_url_path") or "")
+    return urlunsplit((base.scheme, base.netloc, path, query_string(), ""))
+
+
+def page_tools(section: str, unit: str | None = None) -> None:
+    """The row of tools at the top right of a page: report export and link sharing."""
+    _, show_col, report_col, link_col = st.columns([3.6, 1.2, 1.4, 1.7])
+    with show_col:
+        st.link_button("Trình chiếu", "/?" + query_string(exclude=("don_vi",), extra={"trinh_chieu": "1"}),
+                       icon=":material/slideshow:", help="Toàn màn hình, phím ← → để chuyển trang.")
+    with report_col:
+        report_buttons(section, unit)
+    with link_col:
+        share_link()
 
 
 def month_label(month: int) -> str:
