@@ -41,7 +41,7 @@ with left:
         key="on_time_units", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
-        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"], **common.filter_params()})
+        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"]})
     st.caption("Bấm vào cột của một đơn vị để mở trang đơn vị đó.")
 with right:
     common.show_chart(figures.monthly_counts(by_month, {

@@ -102,6 +102,18 @@ def shot(page, name: str) -> None:
     page.set_viewport_size({"width": 1600, "height": 1000})
 
 
+def click_bar(page, chart, label: str) -> None:
+    """Click a horizontal bar as a person would: at its base, on the row of its axis label.
+
+    Plotly listens on its drag layer, not on the bar's own shape, so the click goes to that point on the page.
+    """
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    plot_area = chart.locator(".nsewdrag").first.bounding_box()
+    tick = chart.locator(".ytick text", has_text=label).first.bounding_box()
+    page.mouse.click(plot_area["x"] + 25, tick["y"] + tick["height"] / 2)
+
+
 def body_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
@@ -168,3 +180,40 @@ def test_filters_live_in_the_url(server, page):
     settle(page)
     text = body_text(page)
     assert "04/2019 – 06/2019, cấp xã" in text
+
+
+def test_clicking_a_unit_bar_opens_its_page(server, page):
+    page.goto(f"{server['base']}/giai-quyet?nam=2019&cap={quote('Cấp xã')}")
+    settle(page)
+    chart = page.locator(".js-plotly-plot").filter(has_text="Xếp hạng đơn vị").first
+    chart.wait_for(timeout=30_000)
+    click_bar(page, chart, "UBND xã Ia Tul")
+    # st.switch_page moves within the app (history.pushState): no page load to wait for
+    page.wait_for_function("() => location.pathname.endsWith('/don-vi')", timeout=60_000)
+    settle(page)
+    assert "don_vi=UBND+x%C3%A3+Ia+Tul" in page.url and "cap=" in page.url  # the filters came along
+    assert "Tiêu chí đơn vị chủ trì và phối hợp" in body_text(page)
+    shot(page, "don-vi-tu-bieu-do")
+
+
+def test_clicking_a_domain_lists_its_criteria(server, page):
+    page.goto(f"{server['base']}/?nam=2019")
+    settle(page)
+    chart = page.locator(".js-plotly-plot").filter(has_text="Điểm bị mất theo lĩnh vực").first
+    chart.wait_for(timeout=30_000)
+    click_bar(page, chart, "3. Cải cách thủ tục hành chính")
+    settle(page)
+    page.get_by_text("Lĩnh vực 3. Cải cách thủ tục hành chính").wait_for(timeout=30_000)
+
+
+def test_presentation_mode(server, page):
+    page.goto(f"{server['base']}/?nam=2019&trinh_chieu=1")
+    settle(page)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert "1 / " in body_text(page)
+    shot(page, "trinh-chieu-1")
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    page.get_by_text("2 / ").wait_for(timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    shot(page, "trinh-chieu-2")

@@ -192,23 +192,6 @@ def level_label(code: str) -> str:
     return organisation().level_label(code) if code else "Tất cả các cấp"
 
 
-def filter_params() -> dict:
-    """The shared filters as query parameters, to carry them into a drill-down page.
-
-    Bound widgets keep their displayed option text in the URL (?thang=T04&thang=T06&cap=Cấp xã).
-    """
-    f = filters()
-    if not f.year:
-        return {}
-    params = {"nam": str(f.year)}
-    months = st.session_state.get("thang")
-    if months:
-        params["thang"] = [month_label(int(m)) for m in months]
-    if f.level:
-        params["cap"] = level_label(f.level)
-    return params
-
-
 def setting(name: str, default=None):
     """A [cchc] setting from .streamlit/secrets.toml, overridden by the environment (CCHC_<NAME>)."""
     env = os.environ.get(f"CCHC_{name.upper()}")
