@@ -137,6 +137,7 @@ def build_report(store: Store, filters: views.Filters, unit: str | None = None,
         raise ValueError("the 'unit' section needs a unit")
     organisation = organisation or load_organisation()
     made = made or dt.date.today()
+    unit = unit if "unit" in sections else None  # the other pages cover every unit
     ctx = _Context(store, filters, organisation, unit)
     parts = [_BUILDERS[key](ctx) for key in sections]
     title = parts[0].title if len(parts) == 1 else REPORT_TITLE
@@ -196,7 +197,9 @@ def _projection(ctx: _Context):
 
 
 def _no_stats_note(ctx: _Context) -> str:
-    return f"Chưa có số liệu thống kê TTHC cho {ctx.period}."
+    if not ctx.filters.year:
+        return "Chưa có số liệu thống kê TTHC: hãy tải số liệu lên ở trang Dữ liệu."
+    return f"Chưa có số liệu thống kê TTHC cho kỳ {ctx.period}."
 
 
 def _overview(ctx: _Context) -> ReportPart:
@@ -349,7 +352,7 @@ def _criteria(ctx: _Context) -> ReportPart:
     plan, score = result
     part.headline += [
         ("Điểm bị mất", fmt.points(score.lost_total)),
-        ("Dự kiến khôi phục", fmt.points(score.recovered)),
+        ("Dự kiến khôi phục", f"{fmt.points(score.recovered)} điểm"),
         ("Điểm dự kiến", f"{fmt.points(score.projected)} / {fmt.points(score.standard_total)}"),
     ]
     projection = _projection(ctx)
@@ -463,8 +466,8 @@ def start_renderer() -> bool:
             import kaleido
 
             path = browser_path()
-            if path is None:
-                raise RuntimeError("không tìm thấy trình duyệt Chromium")
+            if path is None or not (Path(path).is_file() or shutil.which(path)):
+                raise RuntimeError(f"không tìm thấy trình duyệt Chromium ({path or 'BROWSER_PATH'})")
             # plotly passes its defaults as kopts, which a running server ignores (and warns about every chart)
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             kaleido.start_sync_server(mathjax=False, path=path, silence_warnings=True)
@@ -786,7 +789,7 @@ def report_pptx(report: Report) -> bytes:
     from pptx.util import Emu, Inches, Pt
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13,333 × 7,5 in: 16:9
     slide_w, slide_h = prs.slide_width, prs.slide_height
     margin = Inches(0.5)
     dark, grey, accent = RGBColor(0x1F, 0x29, 0x33), RGBColor(0x52, 0x60, 0x6D), RGBColor(0xD5, 0x5E, 0x00)
@@ -801,7 +804,7 @@ def report_pptx(report: Report) -> bytes:
         for paragraph in frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
             for run in paragraph.runs:
-                run.font.size = Pt(28 if len(title) <= 70 else 22)
+                run.font.size = Pt(28 if len(title) <= 45 else 24 if len(title) <= 70 else 20)
                 run.font.bold = True
                 run.font.color.rgb = dark
         return slide

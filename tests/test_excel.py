@@ -1,0 +1,151 @@
+"""Tables downloaded as .xlsx: Vietnamese headers, real numbers, formula-like text kept as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cchc import views
+from cchc.excel import MAX_WIDTH, sheet_name, to_xlsx
+
+
+def read(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def cells(ws) -> list:
+    return [c for row in ws.iter_rows() for c in row]
+
+
+DISPLAY = pd.DataFrame({
+    "Đơn vị": ["UBND xã Ia Tul", "=SUM(A1)", "+84 912 345 678", "-tạm", "@nhóm", "Phòng Tư pháp"],
+    "Số hồ sơ": ["1.234", "12", "–", "1.000.000", "0", "7"],
+    "Tỷ lệ đúng hạn": ["95,2%", "100,0%", "–", "0,0%", "12,5%", "1,1%"],
+    "Điểm": ["19,25", "55", "–", "0,5", "1", "2"],
+    "Mã": ["3.4", "1.2", "7.2.2", "01", "5", "6"],
+    "Ghi chú": ["1.234", "abc", "", "", "", ""],
+})
+
+
+@pytest.fixture(scope="module")
+def sheet():
+    wb = read(to_xlsx(DISPLAY, title="Đơn vị chưa đạt chỉ tiêu"))
+    return wb.worksheets[0]
+
+
+def test_title_header_and_frozen_panes(sheet):
+    assert sheet["A1"].value == "Đơn vị chưa đạt chỉ tiêu"
+    assert sheet["A1"].font.bold
+    assert [c.value for c in sheet[2]] == list(DISPLAY.columns)
+    assert all(c.font.bold and c.fill.fgColor.rgb.endswith("DCE6F1") for c in sheet[2])
+    assert sheet.freeze_panes == "A3"
+    assert sheet.max_row == 2 + len(DISPLAY)
+
+
+def test_formatted_text_becomes_real_numbers(sheet):
+    counts = [c.value for c in sheet["B"][2:]]
+    assert counts == [1234, 12, None, 1_000_000, 0, 7]
+    assert sheet["B3"].data_type == "n" and sheet["B3"].number_format == "#,##0"
+    rates = [c.value for c in sheet["C"][2:]]
+    assert rates[0] == pytest.approx(0.952) and rates[1] == 1 and rates[2] is None and rates[4] == 0.125
+    assert sheet["C3"].number_format == "0.0%"
+    assert sheet["D3"].value == 19.25 and sheet["D4"].value == 55 and sheet["D3"].number_format == "#,##0.00"
+
+
+def test_codes_and_mixed_columns_stay_text(sheet):
+    assert [c.value for c in sheet["E"][2:]] == ["3.4", "1.2", "7.2.2", "01", "5", "6"]
+    assert sheet["F3"].value == "1.234" and sheet["F3"].data_type == "s"
+
+
+def test_formula_like_text_is_text_never_a_formula(sheet):
+    assert sheet["A4"].value == "=SUM(A1)"
+    assert sheet["A4"].data_type == "s"
+    assert sheet["A4"].quotePrefix
+    assert sheet["A5"].value == "+84 912 345 678" and sheet["A5"].quotePrefix
+    assert sheet["A6"].value == "-tạm" and sheet["A7"].value == "@nhóm"
+    assert not sheet["A3"].quotePrefix
+    assert not [c.coordinate for c in cells(sheet) if c.data_type == "f"]
+
+
+def test_column_widths_fit_content_and_are_capped():
+    frame = pd.DataFrame({"Ngắn": ["a"], "Dài": ["x" * 500]})
+    ws = read(to_xlsx(frame)).worksheets[0]
+    assert ws.column_dimensions["A"].width < 12
+    assert ws.column_dimensions["B"].width <= MAX_WIDTH
+
+
+def test_numeric_columns_get_formats_and_rates_percent():
+    frame = pd.DataFrame({"Tiếp nhận": [1200, 35], "Tỷ lệ đúng hạn": [0.952, None], "Điểm": [19.25, 55.0],
+                          "Giá trị (%)": [95.2, 80.0], "Hạn": [dt.date(2019, 3, 31), dt.date(2019, 12, 31)]})
+    ws = read(to_xlsx(frame)).worksheets[0]
+    assert ws["A2"].value == 1200 and ws["A2"].number_format == "#,##0"
+    assert ws["B2"].value == pytest.approx(0.952) and ws["B2"].number_format == "0.0%" and ws["B3"].value is None
+    assert ws["C2"].number_format == "#,##0.00"
+    assert ws["D2"].number_format != "0.0%"  # 95.2 is not a fraction
+    assert ws["E2"].value == dt.datetime(2019, 3, 31) and ws["E2"].number_format == "dd/mm/yyyy"
+    assert ws.freeze_panes == "A2"
+
+
+def test_number_formats_override():
+    ws = read(to_xlsx(pd.DataFrame({"Số": ["1.234"]}), number_formats={"Số": "0"})).worksheets[0]
+    assert ws["A2"].value == 1234 and ws["A2"].number_format == "0"
+
+
+def test_several_sheets_with_sanitised_unique_names():
+    frame = pd.DataFrame({"A": [1]})
+    wb = read(to_xlsx({"Đơn vị: [chưa đạt]/tỷ lệ?*": frame, "history": frame, "Bảng": frame, "bảng": frame,
+                       "x" * 40: frame}))
+    names = wb.sheetnames
+    assert names[0] == "Đơn vị- chưa đạt-tỷ lệ"
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert len({n.lower() for n in names}) == len(names) == 5
+
+
+def test_sheet_name_rules():
+    assert sheet_name("'Tổng hợp'") == "Tổng hợp"
+    assert sheet_name("") == "Bảng"
+    assert len(sheet_name("Số liệu giải quyết hồ sơ theo đơn vị và theo tháng")) == 31
+
+
+def test_a_dashboard_table_round_trips(tmp_path):
+    from cchc.ingest import load_sample_data
+    from cchc.storage import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'cchc.sqlite'}")
+    load_sample_data(store)
+    table = views.monthly_table(views.monthly(store, views.Filters(2019, 1, 12)))
+    ws = read(to_xlsx({"Theo tháng": table}, title="Số liệu từng tháng")).worksheets[0]
+    header = [c.value for c in ws[2]]
+    assert header == list(table.columns)
+    received = header.index("Tiếp nhận") + 1
+    rate = header.index("Tỷ lệ đúng hạn") + 1
+    assert ws.cell(3, 1).value == "01/2019"
+    assert isinstance(ws.cell(3, received).value, int)
+    assert 0.9 < ws.cell(3, rate).value < 1
+    store.dispose()
+
+
+def test_empty_frame_still_has_its_header():
+    ws = read(to_xlsx(pd.DataFrame(columns=["Đơn vị", "Tỷ lệ"]))).worksheets[0]
+    assert [c.value for c in ws[1]] == ["Đơn vị", "Tỷ lệ"]
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30) | \
+    st.sampled_from(["=1+1", "=HYPERLINK(\"http://x\")", "+1", "-1-", "@SUM(A1)", "\t=1", "#N/A", "=", "'=x"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=5))
+def test_any_text_reads_back_as_written_and_never_as_a_formula(texts):
+    frame = pd.DataFrame({"Văn bản": texts + ["chữ"]})  # one word that is no number keeps the column text
+    ws = read(to_xlsx(frame)).worksheets[0]
+    assert not [c for c in cells(ws) if c.data_type in ("f", "e")]
+    back = [c.value for c in ws["A"][1:]]
+    assert back == [unicodedata.normalize("NFC", t) or None for t in texts] + ["chữ"]
