@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -116,36 +117,48 @@ def excel_button(frame: pd.DataFrame, title: str) -> None:
                        key=f"xlsx_{_slug(title)}", type="tertiary")
 
 
+_REPORTS: dict = {}
+_REPORTS_LOCK = threading.Lock()
+
+
+def _report(store: Store, f: views.Filters, section: str, unit: str | None):
+    """One Report per (data, filters, page, unit): PDF, PPTX and HTML share it and its rendered charts."""
+    from cchc.reports import build_report
+
+    key = (store.url, store.data_version(), f, section, unit)
+    with _REPORTS_LOCK:
+        report = _REPORTS.get(key)
+        if report is None:
+            report = build_report(store, f, unit=unit, sections=(section,))
+            _REPORTS.clear()  # only the latest report is worth keeping
+            _REPORTS[key] = report
+        return report
+
+
 def report_buttons(section: str, unit: str | None = None) -> None:
     """The page's meeting report, as PDF, PowerPoint and HTML, made when a button is clicked."""
+    from cchc import reports
+
     f = filters()
     if not f.year:
         return
     store = get_store()
-
-    def build():
-        from cchc.reports import build_report
-
-        return build_report(store, f, unit=unit, sections=(section,))
+    skeleton = reports.Report("", [], [reports.ReportPart(section, "")], unit=unit, level=f.level, start=f.start,
+                              end=f.end)
+    writers = {"pdf": reports.report_pdf, "pptx": reports.report_pptx, "html": reports.report_html}
 
     def make(kind: str):
-        def render() -> bytes:
-            from cchc import reports
-
-            return {"pdf": reports.report_pdf, "pptx": reports.report_pptx, "html": reports.report_html}[kind](build())
+        def render() -> bytes:  # runs on click, in a thread of its own
+            return writers[kind](_report(store, f, section, unit))
         return render
 
-    name = f"bao-cao-{section}-{f.start}-{f.end}" + (f"-{_slug(unit)}" if unit else "")
     with st.popover("Xuất báo cáo", icon=":material/picture_as_pdf:"):
         st.caption(f"Báo cáo {f.describe(organisation())}" + (f", {unit}" if unit else "")
                    + ". Tệp được tạo khi bấm (vài giây).")
-        for kind, label, mime in (
-                ("pdf", "PDF", "application/pdf"),
-                ("pptx", "PowerPoint (.pptx)",
-                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                ("html", "HTML (một tệp, xem không cần mạng)", "text/html")):
-            st.download_button(label, make(kind), file_name=f"{name}.{kind}", mime=mime, key=f"report_{kind}",
-                               width="stretch")
+        for kind, label in (("pdf", "PDF"), ("pptx", "PowerPoint (.pptx)"),
+                            ("html", "HTML (một tệp, xem không cần mạng)")):
+            st.download_button(label, make(kind), file_name=reports.report_filename(skeleton, kind),
+                               mime=reports.MIME_TYPES[kind], key=f"report_{kind}", width="stretch")
 
 
 def share_link() -> None:
