@@ -29,6 +29,7 @@ pages = {
         st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/upload_file:", url_path="du-lieu"),
     ],
 }
+st.session_state["_run_id"] = st.session_state.get("_run_id", 0) + 1  # keys the once-per-run data version
 navigation = st.navigation(pages)
 st.session_state["page_url_path"] = navigation.url_path
 

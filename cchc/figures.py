@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import formatting as fmt
 from .metrics import RATES
@@ -17,6 +18,9 @@ from .targets import Target
 FONT = dict(family="Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif", size=17, color="#1f2933")
 SERIES_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#D55E00", "#F0E442", "#000000"]
 TARGET_COLOR = "#B2182B"
+# Set once: passing template= to every update_layout makes Plotly rebuild and copy the template (≈ 10 ms a figure).
+pio.templates.default = "plotly_white"
+
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -27,7 +31,7 @@ def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure
     settings = dict(
         title=dict(text=main, x=0, xanchor="left", font=dict(size=22),
                    subtitle=dict(text=subtitle, font=dict(size=15, color="#52606d"))),
-        font=FONT, separators=",.", template="plotly_white", height=height,
+        font=FONT, separators=",.", height=height,
         margin=dict(l=10, r=30, t=100 if subtitle else 80, b=40), hoverlabel=dict(font_size=16),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )

@@ -342,13 +342,7 @@ class Store:
                         conn.execute(stats_rows.update().where(
                             stats_rows.c.current, stats_rows.c.period == period,
                             stats_rows.c.unit.in_(chunk)).values(current=False))
-            rows["import_id"] = import_id
-            rows["current"] = True
-            payload = rows.astype({f: "int64" for f in STATS_FIELDS}).to_dict("records")
-            for index, chunk in enumerate(_chunks(payload, 5000)):
-                conn.execute(stats_rows.insert(), [_plain(r) for r in chunk])
-                if index == 0:
-                    _test_hold("stats rows inserted")
+            _bulk_insert_stats(conn, rows, import_id)
         return ImportOutcome(import_id, added, replaced)
 
     def import_progress(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
@@ -783,6 +777,37 @@ def _test_hold(stage: str) -> None:
 
         Path(marker).write_text(stage)
         time.sleep(3600)
+
+
+STATS_COLUMNS = ("import_id", "unit", "level", "year", "month", "period", "current", *STATS_FIELDS)
+
+
+def _bulk_insert_stats(conn, rows: pd.DataFrame, import_id: int) -> None:
+    """Insert many statistics rows fast: plain tuples through the driver (COPY on PostgreSQL).
+
+    Building one dict per row and letting SQLAlchemy bind 25 parameters each cost 4× the driver's own time.
+    """
+    count = len(rows)
+    columns = [[import_id] * count, rows["unit"].astype(str).tolist(), rows["level"].astype(str).tolist(),
+               rows["year"].astype("int64").tolist(), rows["month"].astype("int64").tolist(),
+               rows["period"].astype(str).tolist(), [True] * count,
+               *(rows[f].astype("int64").tolist() for f in STATS_FIELDS)]
+    tuples = list(zip(*columns))
+    names = ", ".join(f'"{c}"' for c in STATS_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY stats_rows ({names}) FROM STDIN") as copy:
+            for index, record in enumerate(tuples):
+                copy.write_row(record)
+                if index == 0:
+                    _test_hold("stats rows inserted")
+        return
+    placeholders = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in STATS_COLUMNS)
+    sql = f"INSERT INTO stats_rows ({names}) VALUES ({placeholders})"
+    for index, chunk in enumerate(_chunks(tuples, 20000)):
+        conn.exec_driver_sql(sql, chunk)
+        if index == 0:
+            _test_hold("stats rows inserted")
 
 
 def _chunks(items: list, size: int):

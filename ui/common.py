@@ -36,8 +36,17 @@ def registry():
 
 
 def version(store: Store) -> int:
-    """Changes on every import or edit: the key that invalidates every cached query."""
-    return store.data_version()
+    """Changes on every import or edit: the key that invalidates every cached query.
+
+    Read once per script run (a page asks for it many times); any write in this run clears the caches itself.
+    """
+    run = st.session_state.get("_run_id")
+    cached = st.session_state.get("_data_version")
+    if cached is not None and cached[0] == run:
+        return cached[1]
+    value = store.data_version()
+    st.session_state["_data_version"] = (run, value)
+    return value
 
 
 # Cached queries: keyed by the store's URL, its data version and the filter values, never by objects.

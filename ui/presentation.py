@@ -94,6 +94,7 @@ def run() -> None:
 
     @st.fragment(run_every=seconds or None)
     def show() -> None:
+        st.session_state["_run_id"] = st.session_state.get("_run_id", 0) + 1  # see fresh data on every tick
         count = len(slides)
         if seconds and st.session_state.get("slide_shown"):
             _step(1, count)  # the timer, not a click, woke this fragment
