@@ -9,11 +9,7 @@ from ui import common
 f = common.filters()
 common.page_header("Giải quyết hồ sơ thủ tục hành chính")
 common.page_tools("processing")
-totals = common.query("stats_totals", f) if f.year else {}
-if not totals or not any(totals.values()):
-    common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
-    st.stop()
-common.illustrative_notice()
+totals = common.stats_or_stop(f)
 
 plan = common.query("plan_for", f.year)
 on_time_target, _ = views.target_for(plan, "on_time_rate")

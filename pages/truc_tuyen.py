@@ -10,11 +10,7 @@ from ui import common
 f = common.filters()
 common.page_header("Dịch vụ công trực tuyến và bưu chính công ích (BCCI)")
 common.page_tools("online")
-totals = common.query("stats_totals", f) if f.year else {}
-if not totals or not any(totals.values()):
-    common.empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
-    st.stop()
-common.illustrative_notice()
+totals = common.stats_or_stop(f)
 
 plan = common.query("plan_for", f.year)
 period = f.describe(common.organisation())

@@ -82,6 +82,16 @@ def empty_state(what: str) -> None:
     st.page_link(DATA_PAGE, label="Đến trang Dữ liệu để tải tệp lên", icon=":material/upload:")
 
 
+def stats_or_stop(f: views.Filters) -> dict:
+    """The chosen period's summed counts; with none, say what to upload and stop the page there."""
+    totals = query("stats_totals", f) if f.year else {}
+    if not totals or not any(totals.values()):
+        empty_state("số liệu thống kê TTHC cho kỳ đã chọn")
+        st.stop()
+    illustrative_notice()
+    return totals
+
+
 def illustrative_notice() -> None:
     if query("has_illustrative"):
         st.warning("**Dữ liệu minh họa** – số liệu thống kê TTHC đang hiển thị là số liệu mẫu đi kèm phần mềm, "
