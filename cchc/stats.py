@@ -641,6 +641,11 @@ def _blank_mask(values: np.ndarray) -> np.ndarray:
 
 _NUMERIC_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decimal"}
 
+# Hardening (found by tests/test_fuzz.py): a cell holding inf or a float past int64 (1e300) passed the whole-number
+# test and was cast to garbage (inf → -9223372036854775808, then "Số hồ sơ không được âm (-9223372036854775808)").
+# Counts above 2**53 (where floats stop being exact, and int64 sums could overflow) are not counts of dossiers.
+_MAX_COUNT = 2 ** 53
+
 
 def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Counts of one column: (int64 values, indexes of the cells that are not whole numbers).
@@ -658,7 +663,7 @@ def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if kind in _NUMERIC_KINDS:
         floats = filled.astype(float)
         floats[np.isnan(floats)] = 0.0
-        bad = np.flatnonzero(floats != np.floor(floats))
+        bad = np.flatnonzero((floats != np.floor(floats)) | ~(np.abs(floats) <= _MAX_COUNT))
         floats[bad] = 0.0
         return floats.astype(np.int64), bad
     codes, uniques = pd.factorize(filled, use_na_sentinel=True)
@@ -668,7 +673,10 @@ def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         try:
             if isinstance(value, (bool, np.bool_)):
                 raise NumberError(str(value))
-            parsed[i] = parse_count(value)
+            count = parse_count(value)
+            if abs(count) > _MAX_COUNT:
+                raise OverflowError(count)
+            parsed[i] = count
         except (NumberError, OverflowError, ValueError):
             invalid[i] = True
     return parsed[codes], np.flatnonzero(invalid[codes])
