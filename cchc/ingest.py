@@ -5,6 +5,7 @@ Used alike by the CLI and the Dữ liệu page, so both refuse and accept exactl
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,17 @@ def check_file(data: bytes, filename: str = "", registry: Registry | None = None
 
     `plan` (the stored plan) lets a progress report's criterion codes be checked against it.
     """
-    registry = registry or load_registry()
+    try:
+        return _check_file(data, filename, registry or load_registry(), plan)
+    except Exception:  # a reader bug must still end as a refusal the user can read, never a traceback
+        logging.getLogger("cchc").exception("unexpected failure checking %s", filename)
+        findings = Findings()
+        findings.error("Không đọc được tệp do một lỗi ngoài dự kiến của phần mềm; không có gì được lưu. Hãy mở tệp "
+                       "bằng Excel, lưu lại dạng .xlsx rồi thử lại, hoặc gửi tệp cho quản trị viên.")
+        return CheckResult(None, findings)
+
+
+def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | None) -> CheckResult:
     try:
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
