@@ -7,6 +7,8 @@ from cchc import formatting as fmt
 from cchc.targets import METRICS
 from ui import common
 
+HALF_PERCENTS = [i / 2 for i in range(201)]  # 0 to 100% in half points, shown the Vietnamese way
+
 f = common.filters()
 common.page_header("Giả định: làm gì để được nhiều điểm nhất?")
 result = common.query("plan_score", f)
@@ -17,6 +19,7 @@ plan, current = result
 st.caption("Kéo các tỷ lệ và đánh dấu nhiệm vụ hoàn thành để xem điểm dự kiến thay đổi. Giá trị ban đầu là số liệu "
            f"hiện có ({f.describe(common.organisation())}). Đây là giả định, không lưu vào dữ liệu.")
 
+summary = st.container()  # filled below, once the assumptions are read: the numbers stay on top
 measurable = [c for c in current.criteria if c.target is not None]
 tasks = [c for c in current.criteria if c.target is None]
 overrides, done = {}, {}
@@ -29,10 +32,10 @@ with left:
         if metric in seen:
             continue
         seen.add(metric)
-        start = round((c.value if c.value is not None else 0.0) * 100, 1)
-        chosen = st.slider(f"{c.code} · {METRICS[metric].label if metric in METRICS else c.name} "
-                           f"(chỉ tiêu {views.target_text(c.target)})", 0.0, 100.0, float(start), 0.5,
-                           format="%.1f%%", key=f"wi_{metric}")
+        start = round((c.value if c.value is not None else 0.0) * 200) / 2  # the nearest half percent
+        chosen = st.select_slider(f"{c.code} · {METRICS[metric].label if metric in METRICS else c.name} "
+                                  f"(chỉ tiêu {views.target_text(c.target)})", options=HALF_PERCENTS, value=start,
+                                  format_func=lambda v: fmt.number(v, 1) + "%", key=f"wi_{metric}")
         if abs(chosen - start) > 1e-9 or c.value is not None:
             overrides[metric] = round(chosen / 100, 6)
 with right:
@@ -45,7 +48,7 @@ with right:
 
 what_if = common.query("plan_score", f, None, tuple(sorted(overrides.items())), tuple(sorted(done.items())))[1]
 delta = what_if.projected - current.projected
-cols = st.columns(3)
+cols = summary.columns(3)
 cols[0].metric("Điểm dự kiến hiện tại", fmt.points(current.projected), border=True)
 cols[1].metric("Điểm dự kiến theo giả định", fmt.points(what_if.projected),
                delta=f"{'+' if delta >= 0 else ''}{fmt.points(delta)} điểm", delta_color="normal", border=True)

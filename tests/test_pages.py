@@ -236,7 +236,7 @@ def test_what_if_slider_moves_the_projection(sample_url, use_db):
     use_db(sample_url)
     at = open_page("pages/gia_dinh.py")
     before = metric_values(at)["Điểm dự kiến theo giả định"]
-    at.slider(key="wi_online_l4_share").set_value(15.0)
+    at.select_slider(key="wi_online_l4_share").set_value(15.0)
     at.run()
     after = metric_values(at)["Điểm dự kiến theo giả định"]
     to_number = lambda text: float(text.replace(".", "").replace(",", "."))  # noqa: E731
