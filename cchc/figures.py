@@ -100,12 +100,15 @@ def monthly_rates(frame: pd.DataFrame, keys: tuple[str, ...], targets: dict[str,
         return empty_figure(title)
     x = pd.to_datetime(frame["period"] + "-01")
     fig = go.Figure()
+    values = pd.concat([frame[k] for k in keys]).dropna()
+    # value labels help a single line, unless it is flat (twelve "100,0%" on top of each other help nobody)
+    labelled = len(keys) == 1 and len(values) and float(values.max() - values.min()) > 0.005
     for i, key in enumerate(keys):
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
         fig.add_trace(go.Scatter(
-            x=x, y=frame[key], mode="lines+markers+text" if len(keys) == 1 else "lines+markers",
+            x=x, y=frame[key], mode="lines+markers+text" if labelled else "lines+markers",
             name=RATES[key].label, line=dict(color=color, width=4), marker=dict(size=10),
-            text=[fmt.percent(v) for v in frame[key]] if len(keys) == 1 else None, textposition="top center",
+            text=[fmt.percent(v) for v in frame[key]] if labelled else None, textposition="top center",
             hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + RATES[key].label + "</extra>",
         ))
         target = targets.get(key)
@@ -115,9 +118,9 @@ def monthly_rates(frame: pd.DataFrame, keys: tuple[str, ...], targets: dict[str,
                           annotation_text=f"Chỉ tiêu {fmt.percent(target.value, 0)}",
                           annotation_position="top left", annotation_font=dict(size=15))
     top = max([1.0] if "on_time_rate" in keys else [0.0])
-    values = pd.concat([frame[k] for k in keys]).dropna()
     highest = max([top, *(t.value for t in targets.values() if t is not None), *(values.tolist() or [0])])
-    fig.update_yaxes(tickformat=".0%", range=[_floor(values, keys), highest * 1.12 if highest else 1])
+    ceiling = min(highest * 1.12, 1.06) if highest >= 0.9 else highest * 1.12  # no rate passes 100%
+    fig.update_yaxes(tickformat=".0%", range=[_floor(values, keys), ceiling or 1])
     fig.update_xaxes(tickformat="%m/%Y", dtick="M1", title_text=None)
     return _layout(fig, title)
 
