@@ -244,3 +244,35 @@ def test_what_if_slider_moves_the_projection(sample_url, use_db):
     at.toggle(key="wi_task_6.8.1").set_value(True)
     at.run()
     assert to_number(metric_values(at)["Điểm dự kiến theo giả định"]) == pytest.approx(to_number(before) + 1.5)
+
+
+def test_two_plan_years_are_compared_side_by_side(tmp_path, use_db):
+    import io
+
+    import openpyxl
+
+    from cchc.ingest import import_file
+    from support import sample_plan_bytes
+
+    url = f"sqlite:///{tmp_path / 'years.sqlite'}"
+    store = Store(url)
+    load_sample_data(store)
+    book = openpyxl.load_workbook(io.BytesIO(sample_plan_bytes()))
+    sheet = book.active
+    header = next(c for row in sheet.iter_rows() for c in row if c.value == "Điểm thẩm định 2018")
+    header.value = "Điểm thẩm định 2019"  # next year's plan, appraised against 2019
+    lost_cell = sheet.cell(row=header.row + 1, column=header.column)  # domain 1 appraised 6.75 → 7.25
+    lost_cell.value = 7.25
+    sheet.cell(row=header.row + 1, column=header.column + 1).value = 1.0
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result, outcome = import_file(store, buffer.getvalue(), "ke_hoach_2020.xlsx")
+    assert outcome is not None, result.findings.errors
+    assert store.plan_years() == [2019, 2020]
+    use_db(url)
+    at = open_page("pages/tieu_chi.py", {"nam": "2019"})
+    spec = chart_titled(at, "qua các năm")
+    names = [trace["name"] for trace in spec["data"]]
+    assert names == ["Thẩm định 2018 (kế hoạch 2019)", "Thẩm định 2019 (kế hoạch 2020)"]
+    domain_one = {trace["name"]: trace["y"][0] for trace in spec["data"]}
+    assert domain_one == {"Thẩm định 2018 (kế hoạch 2019)": 1.5, "Thẩm định 2019 (kế hoạch 2020)": 1.0}
