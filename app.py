@@ -14,6 +14,8 @@ st.html("""<style>
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 h1 { font-size: 2.2rem !important; }
+/* tables download as formatted Excel (the "Tải Excel" button under each), not as Streamlit's CSV */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none; }
 </style>""")
 
 pages = {
