@@ -22,6 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .xlsx_style import print_landscape
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 INTEGER_FORMAT = "#,##0"
@@ -120,11 +122,7 @@ def _write_sheet(sheet, frame: pd.DataFrame, title: str | None, overrides: dict[
         last = get_column_letter(len(headers))
         sheet.auto_filter.ref = f"A{first}:{last}{first + max(len(frame), 1)}"
         sheet.print_title_rows = f"{first}:{first}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(sheet)
 
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,10 +28,8 @@ counts summed over units (`procedure_totals`, `procedure_rates`), never averaged
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,15 +37,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook as OpenpyxlWorkbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from .findings import Findings, WorkbookRefused
 from .registry import REGISTRY_FILE, Agency, Registry, load_registry
 from .text import NumberError, clean, fold, is_blank, parse_count
 from .workbook import Sheet, Workbook, load_workbook
+from .xlsx_style import BORDER, GREY_FILL, LEFT, RIGHT, GuideSheet, banner, cell_font, stable_bytes, write_header
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TEMPLATE_FILE = DATA_DIR / "mau_thu_tuc.xlsx"
@@ -529,52 +526,9 @@ def read_procedures(data: bytes, filename: str = "", registry: Registry | None =
 # Writing: the template and the illustrative figures
 # ---------------------------------------------------------------------------------------------------------------
 
-# Workbook metadata and zip entry times are fixed so the generated files are byte-reproducible.
-FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, 0, 0, 0)
-_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-_FONT_NAME = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_RIGHT = Alignment(horizontal="right", vertical="center")
-
-
-def _font(size: float = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
-    return Font(name=_FONT_NAME, size=size, bold=bold, italic=italic, color=color)
-
-
-def _stable_bytes(wb: OpenpyxlWorkbook) -> bytes:
-    """Serialise with fixed document properties and zip entry times: equal content gives equal bytes."""
-    wb.properties.creator = "cchc"
-    wb.properties.lastModifiedBy = "cchc"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # unlike wb.save(), leaves `modified` alone
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
-
-
 def _write_header(ws, row: int, headers: tuple[str, ...]) -> None:
-    for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=text)
-        cell.font, cell.alignment, cell.border, cell.fill = _font(12, bold=True), _CENTER, _BORDER, _HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = 34 if text == UNIT_HEADER else (
-            8 if text == YEAR_HEADER else 16)
-    ws.row_dimensions[row].height = 80
-    ws.freeze_panes = ws.cell(row=row + 1, column=3)
+    widths = [34 if text == UNIT_HEADER else 8 if text == YEAR_HEADER else 16 for text in headers]
+    write_header(ws, row, headers, widths, 80, freeze_column=3)
 
 
 def _validations(ws, ncols: int, first_row: int, last_row: int = 1000) -> None:
@@ -628,59 +582,31 @@ _GUIDE_RATES = [
 
 
 def _guide_sheet(wb: OpenpyxlWorkbook) -> None:
-    ws = wb.create_sheet(GUIDE_SHEET)
-    widths = (30, 18, 70, 16)
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    row = 1
-
-    def merged(text: str, font: Font, height: float | None = None) -> None:
-        nonlocal row
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        cell = ws.cell(row=row, column=1, value=text)
-        cell.font, cell.alignment = font, _LEFT_TOP
-        if height:
-            ws.row_dimensions[row].height = height
-        row += 1
-
-    def table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> None:
-        nonlocal row
-        for col, text in enumerate(header, start=1):
-            cell = ws.cell(row=row, column=col, value=text)
-            cell.font, cell.alignment, cell.border, cell.fill = _font(11, bold=True), _CENTER, _BORDER, _HEADER_FILL
-        row += 1
-        for values in body:
-            lines = 1
-            for col, text in enumerate(values, start=1):
-                cell = ws.cell(row=row, column=col, value=text or None)
-                cell.font, cell.alignment, cell.border = _font(11), _LEFT_TOP, _BORDER
-                lines = max(lines, math.ceil(len(text) / (widths[col - 1] * 1.05)))
-            ws.row_dimensions[row].height = 15.5 * lines
-            row += 1
-
-    merged("HƯỚNG DẪN GHI SỐ LIỆU THỦ TỤC HÀNH CHÍNH (TTHC)", _font(14, bold=True), 24)
-    row += 1
-    merged("Số liệu này đếm thủ tục hành chính, không đếm hồ sơ: mỗi dòng là một cơ quan, đơn vị trong một năm, "
-           "mỗi đơn vị chỉ ghi một dòng cho mỗi năm. Ghi số liệu ở sheet “Số liệu TTHC”, bắt đầu từ dòng 2; không "
-           "đổi tên các cột. Cột không bắt buộc mà đơn vị không theo dõi có thể xóa hoặc để trống (được tính là 0).",
-           _font(12), 66)
-    row += 1
-    merged("1. Các cột", _font(12, bold=True, color="1F3864"))
-    table(("Cột", "Bắt buộc", "Ý nghĩa", "Ví dụ"), _GUIDE_COLUMNS)
-    row += 1
-    merged("2. Các tỷ lệ được tính", _font(12, bold=True, color="1F3864"))
-    merged("Tỷ lệ được tính trên tổng số thủ tục của các đơn vị được chọn (cộng số liệu trước rồi mới chia), không "
-           "lấy trung bình tỷ lệ của từng đơn vị.", _font(12), 34)
-    table(("Tiêu chí", "Cách tính", "Chỉ tiêu"), _GUIDE_RATES)
-    row += 1
-    merged("3. Lỗi làm tệp bị từ chối", _font(12, bold=True, color="1F3864"))
-    merged("• Thiếu cột Đơn vị, Năm hoặc Tổng số TTHC; năm bỏ trống hoặc ngoài khoảng "
-           f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}; một đơn vị ghi hai dòng trong cùng năm.", _font(12), 34)
-    merged("• Số liệu không phải số, số âm hoặc số lẻ; phần lớn hơn tổng (ví dụ số TTHC có phát sinh hồ sơ trực "
-           "tuyến lớn hơn số TTHC cung cấp trực tuyến, hay số TTHC công khai lớn hơn tổng số TTHC).", _font(12), 34)
-    merged("• Ô có công thức phải được lưu bằng Excel trước khi tải lên (để tệp có giá trị đã tính). Thông báo lỗi "
-           "nêu rõ sheet, dòng và cột cần sửa.", _font(12), 34)
-    ws.sheet_view.showGridLines = False
+    guide = GuideSheet(wb, (30, 18, 70, 16), GUIDE_SHEET)
+    guide.merged("HƯỚNG DẪN GHI SỐ LIỆU THỦ TỤC HÀNH CHÍNH (TTHC)", cell_font(14, bold=True), 24)
+    guide.skip()
+    guide.merged("Số liệu này đếm thủ tục hành chính, không đếm hồ sơ: mỗi dòng là một cơ quan, đơn vị trong một "
+                 "năm, mỗi đơn vị chỉ ghi một dòng cho mỗi năm. Ghi số liệu ở sheet “Số liệu TTHC”, bắt đầu từ dòng "
+                 "2; không đổi tên các cột. Cột không bắt buộc mà đơn vị không theo dõi có thể xóa hoặc để trống "
+                 "(được tính là 0).", cell_font(12), 66)
+    guide.skip()
+    guide.heading("1. Các cột")
+    guide.table(("Cột", "Bắt buộc", "Ý nghĩa", "Ví dụ"), _GUIDE_COLUMNS)
+    guide.skip()
+    guide.heading("2. Các tỷ lệ được tính")
+    guide.merged("Tỷ lệ được tính trên tổng số thủ tục của các đơn vị được chọn (cộng số liệu trước rồi mới chia), "
+                 "không lấy trung bình tỷ lệ của từng đơn vị.", cell_font(12), 34)
+    guide.table(("Tiêu chí", "Cách tính", "Chỉ tiêu"), _GUIDE_RATES)
+    guide.skip()
+    guide.heading("3. Lỗi làm tệp bị từ chối")
+    guide.merged("• Thiếu cột Đơn vị, Năm hoặc Tổng số TTHC; năm bỏ trống hoặc ngoài khoảng "
+                 f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}; một đơn vị ghi hai dòng trong cùng năm.", cell_font(12), 34)
+    guide.merged("• Số liệu không phải số, số âm hoặc số lẻ; phần lớn hơn tổng (ví dụ số TTHC có phát sinh hồ sơ "
+                 "trực tuyến lớn hơn số TTHC cung cấp trực tuyến, hay số TTHC công khai lớn hơn tổng số TTHC).",
+                 cell_font(12), 34)
+    guide.merged("• Ô có công thức phải được lưu bằng Excel trước khi tải lên (để tệp có giá trị đã tính). Thông báo "
+                 "lỗi nêu rõ sheet, dòng và cột cần sửa.", cell_font(12), 34)
+    guide.finish()
 
 
 def build_procedures_template() -> bytes:
@@ -691,7 +617,7 @@ def build_procedures_template() -> bytes:
     _write_header(ws, 1, TEMPLATE_HEADERS)
     _validations(ws, len(TEMPLATE_HEADERS), 2)
     _guide_sheet(wb)
-    return _stable_bytes(wb)
+    return stable_bytes(wb)
 
 
 ILLUSTRATIVE_YEAR = 2019
@@ -751,11 +677,8 @@ def build_illustrative_procedures(registry: Registry | None = None) -> bytes:
     wb = OpenpyxlWorkbook()
     ws = wb.active
     ws.title = PROCEDURES_SHEET
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    title = ws.cell(row=1, column=1, value="DỮ LIỆU MINH HỌA – không phải số liệu thật. Số liệu thủ tục hành chính "
-                                           f"của các cơ quan, đơn vị năm {ILLUSTRATIVE_YEAR}")
-    title.font, title.alignment = _font(13, bold=True, color="C00000"), _CENTER
-    ws.row_dimensions[1].height = 36
+    banner(ws, "DỮ LIỆU MINH HỌA – không phải số liệu thật. Số liệu thủ tục hành chính của các cơ quan, đơn vị "
+               f"năm {ILLUSTRATIVE_YEAR}", len(headers))
     header_row = 3
     _write_header(ws, header_row, headers)
     r = header_row
@@ -763,16 +686,16 @@ def build_illustrative_procedures(registry: Registry | None = None) -> bytes:
         values = [item["unit"], item["year"], *(item[f] for f in ILLUSTRATIVE_FIELDS)]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
-            cell.font, cell.border = _font(12), _BORDER
-            cell.alignment = _LEFT if c == 1 else _RIGHT
+            cell.font, cell.border = cell_font(12), BORDER
+            cell.alignment = LEFT if c == 1 else RIGHT
     # A total row with plain values (no formulas: the reader refuses formulas without saved values).
     r += 1
     totals = ["Tổng cộng", None, *(sum(item[f] for item in rows) for f in ILLUSTRATIVE_FIELDS)]
     for c, value in enumerate(totals, start=1):
         cell = ws.cell(row=r, column=c, value=value)
-        cell.font, cell.border, cell.fill = _font(12, bold=True), _BORDER, _TOTAL_FILL
-        cell.alignment = _LEFT if c == 1 else _RIGHT
-    return _stable_bytes(wb)
+        cell.font, cell.border, cell.fill = cell_font(12, bold=True), BORDER, GREY_FILL
+        cell.alignment = LEFT if c == 1 else RIGHT
+    return stable_bytes(wb)
 
 
 def write_files(directory: Path | str = DATA_DIR) -> list[Path]:

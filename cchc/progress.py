@@ -21,25 +21,23 @@ A criterion whose target is not a percentage (with a plan given) keeps its value
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook as OpenpyxlWorkbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from .findings import Findings, WorkbookRefused
 from .registry import Registry, load_registry
 from .text import NumberError, clean, fold, is_blank, parse_points
 from .workbook import Sheet, Workbook, load_workbook
+from .xlsx_style import BORDER, LEFT_TOP, GuideSheet, banner, cell_font, stable_bytes, write_header
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -476,54 +474,17 @@ def read_progress(data: bytes, filename: str = "", plan: "Plan | None" = None,
 # Writing: the template and the illustrative reports
 # ---------------------------------------------------------------------------------------------------------------
 
-# Workbook metadata and zip entry times are fixed so the generated files are byte-reproducible.
-FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, 0, 0, 0)
-_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-_FONT_NAME = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _WIDTHS = {"code": 12, "period": 15, "value": 10, "status": 17, "doc_number": 16, "doc_date": 14, "agency": 30,
            "note": 50}
 _TEXT_COLUMNS = ("code", "period", "doc_number")  # typed as text, so Excel never turns 1.2 into a number
 
 
-def _font(size: float = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
-    return Font(name=_FONT_NAME, size=size, bold=bold, italic=italic, color=color)
-
-
-def _stable_bytes(wb: OpenpyxlWorkbook) -> bytes:
-    """Serialise with fixed document properties and zip entry times: equal content gives equal bytes."""
-    wb.properties.creator = "cchc"
-    wb.properties.lastModifiedBy = "cchc"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # unlike wb.save(), leaves `modified` alone
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
-
-
 def _write_header(ws, row: int) -> None:
+    write_header(ws, row, list(PROGRESS_HEADERS.values()), [_WIDTHS[key] for key in PROGRESS_HEADERS], 30,
+                 freeze_column=1)
     for col, key in enumerate(PROGRESS_HEADERS, start=1):
-        cell = ws.cell(row=row, column=col, value=PROGRESS_HEADERS[key])
-        cell.font, cell.alignment, cell.border, cell.fill = _font(12, bold=True), _CENTER, _BORDER, _HEADER_FILL
-        letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = _WIDTHS[key]
         if key in _TEXT_COLUMNS:
-            ws.column_dimensions[letter].number_format = "@"
-    ws.row_dimensions[row].height = 30
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+            ws.column_dimensions[get_column_letter(col)].number_format = "@"
 
 
 def _status_validation(ws, first_row: int, last_row: int = 1000) -> None:
@@ -566,59 +527,31 @@ _GUIDE_PERIODS = [
 
 
 def _guide_sheet(wb: OpenpyxlWorkbook) -> None:
-    ws = wb.create_sheet(GUIDE_SHEET)
-    widths = (22, 24, 70, 22)
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    row = 1
-
-    def merged(text: str, font: Font, height: float | None = None) -> None:
-        nonlocal row
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        cell = ws.cell(row=row, column=1, value=text)
-        cell.font, cell.alignment = font, _LEFT_TOP
-        if height:
-            ws.row_dimensions[row].height = height
-        row += 1
-
-    def table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> None:
-        nonlocal row
-        for col, text in enumerate(header, start=1):
-            cell = ws.cell(row=row, column=col, value=text)
-            cell.font, cell.alignment, cell.border, cell.fill = _font(11, bold=True), _CENTER, _BORDER, _HEADER_FILL
-        row += 1
-        for values in body:
-            lines = 1
-            for col, text in enumerate(values, start=1):
-                cell = ws.cell(row=row, column=col, value=text)
-                cell.font, cell.alignment, cell.border = _font(11), _LEFT_TOP, _BORDER
-                lines = max(lines, math.ceil(len(text) / (widths[col - 1] * 1.05)))
-            ws.row_dimensions[row].height = 15.5 * lines
-            row += 1
-
-    merged("HƯỚNG DẪN GHI BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC TIÊU CHÍ", _font(14, bold=True), 24)
-    row += 1
-    merged("Báo cáo tiến độ dùng cho các tiêu chí không đo được bằng số liệu thống kê hồ sơ TTHC (báo cáo định kỳ, "
-           "giải ngân, đào tạo, dự toán…). Mỗi dòng là một tiêu chí trong một kỳ báo cáo; mỗi tiêu chí chỉ ghi "
-           "một dòng cho mỗi kỳ. Ghi số liệu ở sheet “Tiến độ”, bắt đầu từ dòng 2; không đổi tên các cột.",
-           _font(12), 50)
-    row += 1
-    merged("1. Các cột", _font(12, bold=True, color="1F3864"))
-    table(("Cột", "Bắt buộc", "Ý nghĩa", "Ví dụ"), _GUIDE_COLUMNS)
-    row += 1
-    merged("2. Các cách ghi kỳ báo cáo", _font(12, bold=True, color="1F3864"))
-    table(("Cách ghi", "Được hiểu là"), _GUIDE_PERIODS)
-    row += 1
-    merged("3. Giá trị hay Trạng thái?", _font(12, bold=True, color="1F3864"))
-    merged("• Tiêu chí có chỉ tiêu tỷ lệ (ví dụ 6.1.2 “giải ngân từ 90% trở lên”): ghi Giá trị đạt được đến kỳ "
-           "báo cáo (78%); có thể ghi thêm Trạng thái.", _font(12), 34)
-    merged("• Tiêu chí là nhiệm vụ hoặc thời hạn (ví dụ 1.2 “báo cáo định kỳ đúng thời gian”, 6.4 “dự toán đúng "
-           "thời gian”): ghi Trạng thái.", _font(12), 34)
-    merged("• Dòng thiếu cả Giá trị và Trạng thái, mã tiêu chí không có trong kế hoạch, kỳ báo cáo sai dạng, giá "
-           "trị âm hoặc quá 100%, hay một tiêu chí ghi hai lần trong cùng kỳ sẽ làm tệp bị từ chối; thông báo "
-           "lỗi nêu rõ sheet, dòng và cột cần sửa.", _font(12), 50)
-    merged("• Ô có công thức phải được lưu bằng Excel trước khi tải lên (để tệp có giá trị đã tính).", _font(12))
-    ws.sheet_view.showGridLines = False
+    guide = GuideSheet(wb, (22, 24, 70, 22), GUIDE_SHEET)
+    guide.merged("HƯỚNG DẪN GHI BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC TIÊU CHÍ", cell_font(14, bold=True), 24)
+    guide.skip()
+    guide.merged("Báo cáo tiến độ dùng cho các tiêu chí không đo được bằng số liệu thống kê hồ sơ TTHC (báo cáo "
+                 "định kỳ, giải ngân, đào tạo, dự toán…). Mỗi dòng là một tiêu chí trong một kỳ báo cáo; mỗi tiêu "
+                 "chí chỉ ghi một dòng cho mỗi kỳ. Ghi số liệu ở sheet “Tiến độ”, bắt đầu từ dòng 2; không đổi tên "
+                 "các cột.", cell_font(12), 50)
+    guide.skip()
+    guide.heading("1. Các cột")
+    guide.table(("Cột", "Bắt buộc", "Ý nghĩa", "Ví dụ"), _GUIDE_COLUMNS)
+    guide.skip()
+    guide.heading("2. Các cách ghi kỳ báo cáo")
+    guide.table(("Cách ghi", "Được hiểu là"), _GUIDE_PERIODS)
+    guide.skip()
+    guide.heading("3. Giá trị hay Trạng thái?")
+    guide.merged("• Tiêu chí có chỉ tiêu tỷ lệ (ví dụ 6.1.2 “giải ngân từ 90% trở lên”): ghi Giá trị đạt được đến "
+                 "kỳ báo cáo (78%); có thể ghi thêm Trạng thái.", cell_font(12), 34)
+    guide.merged("• Tiêu chí là nhiệm vụ hoặc thời hạn (ví dụ 1.2 “báo cáo định kỳ đúng thời gian”, 6.4 “dự toán "
+                 "đúng thời gian”): ghi Trạng thái.", cell_font(12), 34)
+    guide.merged("• Dòng thiếu cả Giá trị và Trạng thái, mã tiêu chí không có trong kế hoạch, kỳ báo cáo sai dạng, "
+                 "giá trị âm hoặc quá 100%, hay một tiêu chí ghi hai lần trong cùng kỳ sẽ làm tệp bị từ chối; thông "
+                 "báo lỗi nêu rõ sheet, dòng và cột cần sửa.", cell_font(12), 50)
+    guide.merged("• Ô có công thức phải được lưu bằng Excel trước khi tải lên (để tệp có giá trị đã tính).",
+                 cell_font(12))
+    guide.finish()
 
 
 def build_progress_template() -> bytes:
@@ -629,7 +562,7 @@ def build_progress_template() -> bytes:
     _write_header(ws, 1)
     _status_validation(ws, 2)
     _guide_sheet(wb)
-    return _stable_bytes(wb)
+    return stable_bytes(wb)
 
 
 # The illustrative story, per criterion: (Quý II, Quý IV), each (value, status, note). Values are fractions.
@@ -723,12 +656,8 @@ def build_illustrative_progress(plan: "Plan | None" = None) -> bytes:
     wb = OpenpyxlWorkbook()
     ws = wb.active
     ws.title = PROGRESS_SHEET
-    ncols = len(PROGRESS_HEADERS)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    title = ws.cell(row=1, column=1, value="DỮ LIỆU MINH HỌA – không phải số liệu thật. Báo cáo tiến độ thực hiện "
-                                           "Kế hoạch 75/KH-UBND năm 2019 (Quý II và Quý IV)")
-    title.font, title.alignment = _font(13, bold=True, color="C00000"), _CENTER
-    ws.row_dimensions[1].height = 36
+    banner(ws, "DỮ LIỆU MINH HỌA – không phải số liệu thật. Báo cáo tiến độ thực hiện Kế hoạch 75/KH-UBND năm "
+               "2019 (Quý II và Quý IV)", len(PROGRESS_HEADERS))
     header_row = 3
     _write_header(ws, header_row)
     keys = list(PROGRESS_HEADERS)
@@ -739,8 +668,8 @@ def build_illustrative_progress(plan: "Plan | None" = None) -> bytes:
                   "note": item["note"] or None}
         for c, key in enumerate(keys, start=1):
             cell = ws.cell(row=r, column=c, value=values[key])
-            cell.font, cell.border = _font(12), _BORDER
-            cell.alignment = _LEFT_TOP if key in ("agency", "note") else Alignment(horizontal="center",
+            cell.font, cell.border = cell_font(12), BORDER
+            cell.alignment = LEFT_TOP if key in ("agency", "note") else Alignment(horizontal="center",
                                                                                    vertical="top")
             if key == "value" and values[key] is not None:
                 cell.number_format = "0%"
@@ -748,7 +677,7 @@ def build_illustrative_progress(plan: "Plan | None" = None) -> bytes:
                 cell.number_format = "dd/mm/yyyy"
             elif key in _TEXT_COLUMNS:
                 cell.number_format = "@"
-    return _stable_bytes(wb)
+    return stable_bytes(wb)
 
 
 def write_files(directory: Path | str = DATA_DIR) -> list[Path]:

@@ -16,13 +16,9 @@ Biểu 06 or template-layout workbooks of any size.
 from __future__ import annotations
 
 import calendar
-import datetime as _dt
-import io
 import math
 import random
 import re
-import shutil
-import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
@@ -32,14 +28,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.writer.excel import ExcelWriter
 
 from .fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
 from .registry import REGISTRY_FILE, Registry, load_organisation, load_registry
+from .xlsx_style import (BORDER, CENTER, GREY_FILL, HEADER_FILL, LEFT, LEFT_TOP, YELLOW_FILL, GuideSheet,
+                         cell_font, merge_write, print_landscape, stable_bytes, write_header)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
@@ -51,10 +48,6 @@ SAMPLE_YEAR = 2019
 SAMPLE_SEED = 2019
 SAMPLE_ORGANISATION = "UBND huyện Ia Pa"
 ILLUSTRATIVE_NOTE = "DỮ LIỆU MINH HỌA – không phải số liệu thật"
-
-# Workbook metadata and zip entry times are fixed so the generated files are byte-reproducible.
-FIXED_TIMESTAMP = _dt.datetime(2020, 1, 1, 0, 0, 0)
-_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 STATS_SHEET = "Thống kê"
 PLAN_SHEET = "Kế hoạch"
@@ -284,84 +277,6 @@ def story_rates(table: pd.DataFrame) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reproducible saving
-# ---------------------------------------------------------------------------------------------------------------
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A ZipFile whose entries all carry one fixed timestamp, so equal content gives equal bytes."""
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: D102
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
-        info = self._info(arcname or Path(filename).name)
-        info.file_size = Path(filename).stat().st_size
-        with open(filename, "rb") as src, self.open(info, "w", force_zip64=info.file_size > 2**31) as dst:
-            shutil.copyfileobj(src, dst, 1024 * 1024)
-
-
-def _save(wb: Workbook) -> bytes:
-    """Serialise a workbook (normal or write-only) with fixed metadata and zip timestamps."""
-    wb.properties.creator = "cchc"
-    wb.properties.lastModifiedBy = "cchc"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    if wb.write_only and not wb.worksheets:
-        wb.create_sheet()
-    buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
-    return buffer.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Styles
-# ---------------------------------------------------------------------------------------------------------------
-
-_FONT_NAME = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-_TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
-_WARNING_FILL = PatternFill("solid", fgColor="FFF2CC")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
-_RIGHT = Alignment(horizontal="right", vertical="center")
-
-
-def _font(size: float = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
-    return Font(name=_FONT_NAME, size=size, bold=bold, italic=italic, color=color)
-
-
-def _merge_write(ws, r0: int, c0: int, r1: int, c1: int, value, font=None, alignment=None, border=None,
-                 fill=None) -> None:
-    ws.cell(row=r0, column=c0, value=value)
-    if r1 != r0 or c1 != c0:
-        ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
-    for r in range(r0, r1 + 1):
-        for c in range(c0, c1 + 1):
-            target = ws.cell(row=r, column=c)
-            if font is not None:
-                target.font = font
-            if alignment is not None:
-                target.alignment = alignment
-            if border is not None:
-                target.border = border
-            if fill is not None:
-                target.fill = fill
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Biểu 06 workbook
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -412,49 +327,49 @@ def _write_bieu06_sheet(ws, frame: pd.DataFrame, year: int, month: int, organisa
     last_letter = get_column_letter(last_col)
 
     # Title block.
-    _merge_write(ws, 1, 1, 1, 5, organisation_name.upper(), _font(12, bold=True), _CENTER)
-    _merge_write(ws, 2, 1, 2, 5, "—————", _font(10), _CENTER)
-    _merge_write(ws, 1, last_col - 4, 1, last_col, BIEU06_FORM, _font(12, bold=True), _CENTER)
-    _merge_write(ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP",
-                 _font(10, italic=True), _CENTER)
-    _merge_write(ws, 4, 1, 4, last_col, BIEU06_TITLE, _font(14, bold=True), _CENTER)
-    _merge_write(ws, 5, 1, 5, last_col, _period_text(year, month), _font(12, italic=True), _CENTER)
-    _merge_write(ws, 6, 1, 6, last_col, f"Đơn vị báo cáo: {organisation_name}", _font(12), _CENTER)
-    _merge_write(ws, 7, 1, 7, last_col, BIEU06_UNIT_OF_MEASURE, _font(11, italic=True),
+    merge_write(ws, 1, 1, 1, 5, organisation_name.upper(), cell_font(12, bold=True), CENTER)
+    merge_write(ws, 2, 1, 2, 5, "—————", cell_font(10), CENTER)
+    merge_write(ws, 1, last_col - 4, 1, last_col, BIEU06_FORM, cell_font(12, bold=True), CENTER)
+    merge_write(ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP",
+                 cell_font(10, italic=True), CENTER)
+    merge_write(ws, 4, 1, 4, last_col, BIEU06_TITLE, cell_font(14, bold=True), CENTER)
+    merge_write(ws, 5, 1, 5, last_col, _period_text(year, month), cell_font(12, italic=True), CENTER)
+    merge_write(ws, 6, 1, 6, last_col, f"Đơn vị báo cáo: {organisation_name}", cell_font(12), CENTER)
+    merge_write(ws, 7, 1, 7, last_col, BIEU06_UNIT_OF_MEASURE, cell_font(11, italic=True),
                  Alignment(horizontal="right", vertical="center"))
     if illustrative:
-        _merge_write(ws, 8, 1, 8, last_col, ILLUSTRATIVE_NOTE, _font(13, bold=True, color="C00000"), _CENTER,
-                     fill=_WARNING_FILL)
+        merge_write(ws, 8, 1, 8, last_col, ILLUSTRATIVE_NOTE, cell_font(13, bold=True, color="C00000"), CENTER,
+                     fill=YELLOW_FILL)
     ws.row_dimensions[4].height = 36
 
     # Header over three rows.
     top = BIEU06_HEADER_ROW
     for text, r0, c0, r1, c1 in _BIEU06_HEADER_CELLS:
-        _merge_write(ws, top + r0, c0, top + r1, c1, text, _font(11, bold=True), _CENTER, _BORDER, _HEADER_FILL)
+        merge_write(ws, top + r0, c0, top + r1, c1, text, cell_font(11, bold=True), CENTER, BORDER, HEADER_FILL)
     ws.row_dimensions[top].height = 30
     ws.row_dimensions[top + 1].height = 30
     ws.row_dimensions[top + 2].height = 45
     for col in range(1, last_col + 1):
         cell = ws.cell(row=BIEU06_NUMBERING_ROW, column=col, value=f"({col})")
-        cell.font = _font(10, italic=True)
-        cell.alignment = _CENTER
-        cell.border = _BORDER
+        cell.font = cell_font(10, italic=True)
+        cell.alignment = CENTER
+        cell.border = BORDER
 
     # Body: one group per level, its subtotal on the group row, then the units; then the grand total.
     row = BIEU06_FIRST_BODY_ROW
-    number_font, bold_font = _font(12), _font(12, bold=True)
+    number_font, bold_font = cell_font(12), cell_font(12, bold=True)
     grand = [0] * len(BIEU06_FIELD_COLUMNS)
 
-    def write_row(stt, name, values, font, fill=None, name_alignment=_LEFT):
+    def write_row(stt, name, values, font, fill=None, name_alignment=LEFT):
         nonlocal row
-        for col, value, align in ((1, stt, _CENTER), (2, name, name_alignment)):
+        for col, value, align in ((1, stt, CENTER), (2, name, name_alignment)):
             cell = ws.cell(row=row, column=col, value=value)
-            cell.font, cell.alignment, cell.border = font, align, _BORDER
+            cell.font, cell.alignment, cell.border = font, align, BORDER
             if fill is not None:
                 cell.fill = fill
         for offset, value in enumerate(values):
             cell = ws.cell(row=row, column=BIEU06_FIRST_FIELD_COL + offset, value=int(value))
-            cell.font, cell.border, cell.number_format = font, _BORDER, "#,##0"
+            cell.font, cell.border, cell.number_format = font, BORDER, "#,##0"
             cell.alignment = Alignment(horizontal="right", vertical="center")
             if fill is not None:
                 cell.fill = fill
@@ -475,22 +390,22 @@ def _write_bieu06_sheet(ws, frame: pd.DataFrame, year: int, month: int, organisa
         subtotal = [sum(column) for column in zip(*per_unit.values())] or [0] * len(BIEU06_FIELD_COLUMNS)
         grand = [a + b for a, b in zip(grand, subtotal)]
         stt = _ROMAN[index] if index < len(_ROMAN) else str(index + 1)
-        write_row(stt, label, subtotal, bold_font, _GROUP_FILL)
+        write_row(stt, label, subtotal, bold_font, GREY_FILL)
         for number, (unit, values) in enumerate(per_unit.items(), start=1):
             write_row(number, unit, values, number_font)
-    write_row(None, BIEU06_TOTAL_LABEL, grand, bold_font, _TOTAL_FILL, _CENTER)
+    write_row(None, BIEU06_TOTAL_LABEL, grand, bold_font, YELLOW_FILL, CENTER)
 
     # Signature block.
     row += 1
     place = _place_name(organisation_name)
-    _merge_write(ws, row, last_col - 5, row, last_col, _report_date_text(place, year, month),
-                 _font(12, italic=True), _CENTER)
+    merge_write(ws, row, last_col - 5, row, last_col, _report_date_text(place, year, month),
+                 cell_font(12, italic=True), CENTER)
     row += 1
-    _merge_write(ws, row, 1, row, 4, "Người lập biểu", _font(12, bold=True), _CENTER)
-    _merge_write(ws, row, last_col - 5, row, last_col, "Thủ trưởng đơn vị", _font(12, bold=True), _CENTER)
+    merge_write(ws, row, 1, row, 4, "Người lập biểu", cell_font(12, bold=True), CENTER)
+    merge_write(ws, row, last_col - 5, row, last_col, "Thủ trưởng đơn vị", cell_font(12, bold=True), CENTER)
     row += 1
-    _merge_write(ws, row, 1, row, 4, "(Ký, ghi rõ họ tên)", _font(11, italic=True), _CENTER)
-    _merge_write(ws, row, last_col - 5, row, last_col, "(Ký tên, đóng dấu)", _font(11, italic=True), _CENTER)
+    merge_write(ws, row, 1, row, 4, "(Ký, ghi rõ họ tên)", cell_font(11, italic=True), CENTER)
+    merge_write(ws, row, last_col - 5, row, last_col, "(Ký tên, đóng dấu)", cell_font(11, italic=True), CENTER)
 
     # Widths, panes, printing.
     ws.column_dimensions["A"].width = 6
@@ -500,11 +415,7 @@ def _write_bieu06_sheet(ws, frame: pd.DataFrame, year: int, month: int, organisa
     ws.freeze_panes = ws.cell(row=BIEU06_FIRST_BODY_ROW, column=BIEU06_FIRST_FIELD_COL)
     ws.print_title_rows = f"{BIEU06_HEADER_ROW}:{BIEU06_NUMBERING_ROW}"
     ws.print_area = f"A1:{last_letter}{row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws)
 
 
 def bieu06_sheet_name(year: int, month: int, several_years: bool = False) -> str:
@@ -530,7 +441,7 @@ def build_bieu06_workbook(table: pd.DataFrame, organisation_name: str = SAMPLE_O
                             illustrative)
     if not periods:
         wb.create_sheet("T01")
-    return _save(wb)
+    return stable_bytes(wb)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -658,7 +569,7 @@ def build_template_workbook(table: pd.DataFrame, *, _raw_rows: bool = True) -> b
     for text in TEMPLATE_HEADERS:
         cell = WriteOnlyCell(ws, value=text)
         cell.font = header_font
-        cell.alignment = _CENTER
+        cell.alignment = CENTER
         header.append(cell)
     ws.append(header)
     n = len(table)
@@ -677,47 +588,27 @@ def build_template_workbook(table: pd.DataFrame, *, _raw_rows: bool = True) -> b
             chunk = _RowChunk(rows[start:start + _CHUNK_ROWS])
             chunk.first_row = start + 2
             ws.append(chunk)
-    return _save(wb)
+    return stable_bytes(wb)
 
 
 def _guide_sheet(wb: Workbook, title: str, blocks: Sequence[tuple[str, object]], widths: Sequence[float]) -> None:
     """Write a "Hướng dẫn" sheet. blocks: ("title"|"heading"|"text"|"table"|"blank", payload)."""
-    ws = wb.create_sheet(GUIDE_SHEET)
-    ncols = len(widths)
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    row = 1
-    _merge_write(ws, row, 1, row, ncols, title, _font(14, bold=True), _CENTER)
-    ws.row_dimensions[row].height = 30
-    row += 2
+    guide = GuideSheet(wb, widths, GUIDE_SHEET)
+    guide.merged(title, cell_font(14, bold=True), 30, CENTER, style_all=True)
+    guide.skip()
+    per_line = max(40, int(sum(widths) * 1.1))
     for kind, payload in blocks:
         if kind == "heading":
-            _merge_write(ws, row, 1, row, ncols, payload, _font(12, bold=True, color="1F3864"), _LEFT)
-            row += 1
+            guide.heading(payload, LEFT, style_all=True)
         elif kind == "text":
-            _merge_write(ws, row, 1, row, ncols, payload, _font(12), _LEFT_TOP)
-            length = len(str(payload))
-            per_line = max(40, int(sum(widths) * 1.1))
-            ws.row_dimensions[row].height = 16.5 * max(1, math.ceil(length / per_line))
-            row += 1
+            lines = max(1, math.ceil(len(str(payload)) / per_line))
+            guide.merged(payload, cell_font(12), 16.5 * lines, LEFT_TOP, style_all=True)
         elif kind == "table":
             header, *body = payload
-            for col, text in enumerate(header, start=1):
-                cell = ws.cell(row=row, column=col, value=text)
-                cell.font, cell.alignment, cell.border, cell.fill = _font(11, bold=True), _CENTER, _BORDER, \
-                    _HEADER_FILL
-            row += 1
-            for values in body:
-                longest = 1
-                for col, value in enumerate(values, start=1):
-                    cell = ws.cell(row=row, column=col, value=value)
-                    cell.font, cell.alignment, cell.border = _font(11), _LEFT_TOP, _BORDER
-                    longest = max(longest, math.ceil(len(str(value or "")) / max(widths[col - 1] * 1.05, 1)))
-                ws.row_dimensions[row].height = 15.5 * longest
-                row += 1
+            guide.table(header, body, keep_blank=True)
         elif kind == "blank":
-            row += 1
-    ws.sheet_view.showGridLines = False
+            guide.skip()
+    guide.finish()
 
 
 def _unit_names(registry: Registry | None, kinds: Sequence[str] = ("agency", "commune", "partner", "group")
@@ -759,9 +650,9 @@ def build_stats_template(registry: Registry | None = None) -> bytes:
     for col, (text, field) in enumerate(zip(TEMPLATE_HEADERS, fields), start=1):
         cell = ws.cell(row=1, column=col, value=text)
         cell.font = Font(bold=True)
-        cell.alignment = _CENTER
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.alignment = CENTER
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         meaning, bieu06 = help_texts[field]
         comment = Comment(f"{meaning}\nBiểu 06: {bieu06}", "cchc")
         comment.width, comment.height = 300, 110
@@ -858,7 +749,7 @@ def build_stats_template(registry: Registry | None = None) -> bytes:
             dv_unit.add(f"A2:A{last_row}")
             ws.add_data_validation(dv_unit)
     wb.active = 0
-    return _save(wb)
+    return stable_bytes(wb)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -881,15 +772,11 @@ def build_plan_template(registry: Registry | None = None) -> bytes:
     ws = wb.active
     ws.title = PLAN_SHEET
     ncols = len(PLAN_HEADERS)
-    _merge_write(ws, 1, 1, 1, ncols, PLAN_TITLE, _font(14, bold=True), _CENTER)
-    _merge_write(ws, 2, 1, 2, ncols, "(Kèm theo Kế hoạch số …/KH-… ngày … tháng … năm … của …)",
-                 _font(12, italic=True), _CENTER)
+    merge_write(ws, 1, 1, 1, ncols, PLAN_TITLE, cell_font(14, bold=True), CENTER)
+    merge_write(ws, 2, 1, 2, ncols, "(Kèm theo Kế hoạch số …/KH-… ngày … tháng … năm … của …)",
+                 cell_font(12, italic=True), CENTER)
     ws.row_dimensions[1].height = 30
-    for col, (text, width) in enumerate(zip(PLAN_HEADERS, _PLAN_WIDTHS), start=1):
-        cell = ws.cell(row=PLAN_HEADER_ROW, column=col, value=text)
-        cell.font, cell.alignment, cell.border, cell.fill = _font(12, bold=True), _CENTER, _BORDER, _HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[PLAN_HEADER_ROW].height = 48
+    write_header(ws, PLAN_HEADER_ROW, PLAN_HEADERS, _PLAN_WIDTHS, 48, freeze_column=3)
     # Criterion codes stay text ("3.10" must not become 3.1): the STT column is formatted as Text.
     ws.column_dimensions["A"].number_format = "@"
     year_cell = ws.cell(row=PLAN_HEADER_ROW, column=4)
@@ -901,13 +788,8 @@ def build_plan_template(registry: Registry | None = None) -> bytes:
                        "đổi 3.10 thành 3.1.", "cchc")
     stt_note.width, stt_note.height = 300, 80
     ws.cell(row=PLAN_HEADER_ROW, column=1).comment = stt_note
-    ws.freeze_panes = ws.cell(row=PLAN_HEADER_ROW + 1, column=3)
     ws.print_title_rows = f"{PLAN_HEADER_ROW}:{PLAN_HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws)
 
     # The example's header deliberately differs from PLAN_HEADERS, so no reader mistakes it for the plan table.
     example = [["Loại dòng", "Cột STT", "Cột tên", "Điểm (chuẩn / thẩm định / bị mất)", "Cột giải pháp",
@@ -962,7 +844,7 @@ def build_plan_template(registry: Registry | None = None) -> bytes:
                               *([name, level, _KIND_LABELS.get(kind, kind)] for name, level, kind in units)])]
     _guide_sheet(wb, "HƯỚNG DẪN NHẬP MẪU KẾ HOẠCH NÂNG CAO CHỈ SỐ CCHC", blocks, (16, 10, 44, 18, 44, 28, 30, 26))
     wb.active = 0
-    return _save(wb)
+    return stable_bytes(wb)
 
 
 # ---------------------------------------------------------------------------------------------------------------
