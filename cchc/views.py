@@ -58,9 +58,6 @@ class Filters:
         return f"{period}, {level.lower() if self.level else level}"
 
 
-def available_years(store: Store) -> list[int]:
-    years = {int(p[:4]) for p in store.stats_periods()} | set(store.plan_years())
-    return sorted(years)
 
 
 def default_filters(store: Store) -> Filters:
@@ -157,9 +154,6 @@ def target_text(target: Target) -> str:
     return f"{op}{fmt.percent(target.value, 0 if float(target.value * 100).is_integer() else 1)}"
 
 
-def status_counts(frame: pd.DataFrame) -> dict[str, int]:
-    counts = frame["status"].value_counts() if len(frame) else pd.Series(dtype=int)
-    return {s: int(counts.get(s, 0)) for s in ("met", "close", "behind", "no_data")}
 
 
 def monthly(store: Store, filters: Filters, units=None) -> pd.DataFrame:
@@ -205,8 +199,6 @@ def unit_criteria(plan: Plan, unit: str, level: str, organisation_groups: dict[s
     return leads, supports
 
 
-def totals_from_frame(frame: pd.DataFrame) -> dict[str, int]:
-    return {f: int(frame[f].sum()) if len(frame) else 0 for f in STATS_FIELDS}
 
 
 def has_illustrative(store: Store) -> bool:
