@@ -312,6 +312,8 @@ def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def describe_import(summary: dict) -> str:
     """One line on what an import held, for the history table."""
+    if "progress" in summary:
+        return f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
     if "criteria" in summary:
         return f"Kế hoạch năm {summary.get('plan_year')}: {summary['criteria']} tiêu chí"
     if "rows" in summary:
@@ -336,15 +338,16 @@ def describe_import(summary: dict) -> str:
     return ""
 
 
-OP_LABELS = {"": "—", ">=": "≥ (từ … trở lên)", "=": "= (đạt)", "<=": "≤ (không quá)"}
+NO_CHOICE = "—"  # a visible "nothing chosen" (an empty cell would show as a bare "None")
+OP_LABELS = {NO_CHOICE: "—", ">=": "≥ (từ … trở lên)", "=": "= (đạt)", "<=": "≤ (không quá)"}
 
 
 def targets_editor_frame(plan: Plan) -> pd.DataFrame:
     """The plan's targets as an editable table: text cells, so nothing shows as a bare "None"."""
     return pd.DataFrame([{
         "Mã": c.code, "Tiêu chí": c.name,
-        "Chỉ số": c.target.metric if c.target else "",
-        "Phép so sánh": c.target.op if c.target else "",
+        "Chỉ số": c.target.metric if c.target else NO_CHOICE,
+        "Phép so sánh": c.target.op if c.target else NO_CHOICE,
         "Giá trị (%)": fmt.number(c.target.value * 100, 2, trim=True, empty="") if c.target else "",
     } for c in plan.criteria])
 
@@ -375,7 +378,25 @@ def target_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str,
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value == ""
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value in ("", NO_CHOICE)
+
+
+def rules_editor_frame(rules) -> pd.DataFrame:
+    """Scoring rules as users edit them: Vietnamese headers and kinds, text cells (never a bare "None")."""
+    from .rules import RULE_COLUMN_LABELS, RULE_KIND_LABELS, rules_to_frame
+
+    frame = rules_to_frame(rules)
+    frame["kind"] = frame["kind"].map(RULE_KIND_LABELS)
+    frame["threshold"] = frame["threshold"].map(lambda v: "" if pd.isna(v) else fmt.number(v, 2, trim=True))
+    return frame.rename(columns=RULE_COLUMN_LABELS)
+
+
+def rules_from_editor(frame: pd.DataFrame, plan: Plan):
+    """(rules, findings) from the edited table (rules.rules_from_frame reads Vietnamese kinds and "95,5")."""
+    from .rules import RULE_COLUMN_LABELS, rules_from_frame
+
+    english = frame.rename(columns={label: key for key, label in RULE_COLUMN_LABELS.items()})
+    return rules_from_frame(english, plan)
 
 
 def _same(a, b) -> bool:

@@ -163,8 +163,9 @@ else:
         editable, hide_index=True, width="stretch", key="targets_editor",
         disabled=True if not may_edit_targets else ["Mã", "Tiêu chí"],
         column_config={
-            "Chỉ số": st.column_config.SelectboxColumn(options=["", *METRICS],
-                                                      format_func=lambda k: METRICS[k].label if k else "— không có —"),
+            "Chỉ số": st.column_config.SelectboxColumn(
+                options=[views.NO_CHOICE, *METRICS],
+                format_func=lambda k: METRICS[k].label if k in METRICS else "— không có —"),
             "Phép so sánh": st.column_config.SelectboxColumn(options=list(views.OP_LABELS),
                                                             format_func=views.OP_LABELS.get),
             "Giá trị (%)": st.column_config.TextColumn(help="Ví dụ: 100, 95,5, 20"),
@@ -190,7 +191,7 @@ if plan is not None:
     with st.expander("Các cách chấm"):
         common.dataframe(rules_module.rule_kinds_table())
     current_rules = list(scoring.plan_rules(plan, store.rules_json(plan.plan_year)).values())
-    rules_frame = rules_module.rules_to_frame(current_rules)
+    rules_frame = views.rules_editor_frame(current_rules)
     may_edit_rules = common.can("edit_rules")
     edited_rules = st.data_editor(
         rules_frame, hide_index=True, width="stretch", key="rules_editor",
@@ -198,7 +199,7 @@ if plan is not None:
         column_config={rules_module.RULE_COLUMN_LABELS["kind"]: st.column_config.SelectboxColumn(
             options=list(rules_module.RULE_KIND_LABELS.values()))})
     if may_edit_rules and st.button("Lưu cách chấm điểm", key="save_rules"):
-        rules, findings = rules_module.rules_from_frame(edited_rules, plan)
+        rules, findings = views.rules_from_editor(edited_rules, plan)
         if findings.errors:
             for finding in findings.errors:
                 st.error(finding.located())

@@ -180,3 +180,19 @@ def test_progress_entered_in_the_app_is_stored_with_who_and_when(sample_url, tmp
     after.loc[row, "Mã tiêu chí"] = "3.4"  # not its criterion
     _, errors = views.entries_to_progress(before, after, plan, "Phòng Tài chính-Kế hoạch")
     assert errors and "không chủ trì" in errors[0]
+
+
+def test_rules_edited_in_vietnamese_come_back_as_rules(plan):
+    rules = list(scoring.plan_rules(plan, None).values())
+    table = views.rules_editor_frame(rules)
+    assert list(table.columns) == ["Mã tiêu chí", "Cách chấm", "Ngưỡng (%)", "Dải điểm", "Ghi chú"]
+    assert "None" not in table.to_string() and set(table["Cách chấm"]) == {"Nhập điểm", "Đạt ngưỡng", "Theo dải"}
+    row = table.index[table["Mã tiêu chí"] == "7.2.3"][0]
+    table.loc[row, "Cách chấm"] = "Tỷ lệ"
+    table.loc[row, "Ngưỡng (%)"] = "12,5"
+    edited, findings = views.rules_from_editor(table, plan)
+    assert findings.errors == []
+    assert next(r for r in edited if r.code == "7.2.3") == Rule("7.2.3", "proportional", threshold=0.125,
+                                                                  note=table.loc[row, "Ghi chú"])
+    table.loc[row, "Cách chấm"] = "Không biết"
+    assert views.rules_from_editor(table, plan)[1].errors
