@@ -258,9 +258,19 @@ def current_account():
         if getattr(st.user, "is_logged_in", False):
             return user_from_identity(store, st.user.get("email") or st.user.get("sub") or "")
         return None
-    if not store.has_users():
+    if not _has_accounts(store):
         return OPEN_USER
     return st.session_state.get("account")
+
+
+def _has_accounts(store: Store) -> bool:
+    """Whether any account exists, asked once per script run (every rights check needs it)."""
+    run = st.session_state.get("_run_id")
+    cached = st.session_state.get("_has_accounts")
+    if cached is None or cached[0] != run:
+        cached = (run, store.has_users())
+        st.session_state["_has_accounts"] = cached
+    return cached[1]
 
 
 def can(action: str, agency: str | None = None) -> bool:
@@ -290,7 +300,7 @@ def login_box() -> None:
     mode = auth_mode()
     account = current_account()
     store = get_store()
-    if mode == "password" and not store.has_users():
+    if mode == "password" and not _has_accounts(store):
         st.caption("Chế độ mở: chưa có tài khoản nào, mọi người dùng đều có toàn quyền. Quản trị viên tạo tài "
                    "khoản bằng lệnh `python -m cchc user add`.")
         return
