@@ -114,6 +114,8 @@ _NUMBERING = re.compile(r"^\(?\d+\)?$")
 def _header_columns(row: list) -> dict[str, int]:
     found: dict[str, int] = {}
     for col, value in enumerate(row):
+        if not isinstance(value, str):  # header labels are text; skipping figures keeps the scan cheap
+            continue
         label = fold(value)
         if not label:
             continue

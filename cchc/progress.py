@@ -259,6 +259,8 @@ def _header_label(value: object) -> str:
 def _header_columns(row: list) -> dict[str, int]:
     found: dict[str, int] = {}
     for col, value in enumerate(row):
+        if not isinstance(value, str):  # header labels are text; skipping figures keeps the scan cheap
+            continue
         label = _header_label(value)
         if not label:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _HYPHEN_SPACES = re.compile(r"\s*[-–—]\s*")
@@ -18,7 +19,13 @@ def fold(value: object) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFD", str(value))
+    return _fold_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _fold_text(text: str) -> str:
+    # Cached: readers fold the same unit names and header labels on every sheet and row.
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = text.replace("đ", "d").replace("Đ", "D").lower()
     text = _SPACES.sub(" ", text).strip()
