@@ -44,7 +44,7 @@ if common.login_required() and common.current_account() is None:
     st.stop()
 organisation = common.organisation()
 periods = common.query("stats_periods")
-years = sorted({int(p[:4]) for p in periods} | set(store.plan_years()))
+years = sorted({int(p[:4]) for p in periods} | set(common.query("plan_years")))
 
 with st.sidebar:
     st.markdown(f"### {organisation.name}")

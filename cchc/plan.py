@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .findings import Findings, WorkbookRefused
 from .registry import Registry, load_registry
 from .targets import Target, describe_missing, parse_target
-from .text import NumberError, clean, fold, parse_points
+from .text import FOOTER_LINE, NumberError, clean, criterion_code, fold, parse_points
 from .workbook import Sheet, Workbook, load_workbook
 
 TOLERANCE = 1e-6
@@ -104,8 +104,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 _REQUIRED = ("code", "name", "standard", "appraised")
 _LABELS_VI = {"code": "STT", "name": "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "standard": "Điểm chuẩn",
               "appraised": "Điểm thẩm định", "lost": "Điểm bị mất"}
-_FOOTER = re.compile(r"^(noi nhan|ghi chu ?:|nguoi lap|tm\.|kt\.|chu tich|pho chu tich|thu truong|"
-                     r"\(da ky\)|\(ky|luu:)")
 _DOMAIN_CODE = re.compile(r"^([1-9]\d?)\.?$")
 _CRITERION_CODE = re.compile(r"^([1-9]\d?)(\.\d+)+$")
 _NUMBERING = re.compile(r"^\(?\d+\)?$")
@@ -141,14 +139,6 @@ def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
             if best is None or len(columns) > len(best[1]):
                 best = (r, columns)
     return best
-
-
-def _code_text(value: object) -> str:
-    """Criterion code as text. Excel turns "1.2" into the number 1.2; "3.10" would come back as 3.1."""
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    return clean(value).rstrip(".").replace(",", ".").replace(" ", "")
 
 
 def sentence_case(name: str) -> str:
@@ -230,9 +220,9 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
         if all(not clean(v) for v in row):
             continue
         code_raw = cell(row, "code")
-        code = _code_text(code_raw)
+        code = criterion_code(code_raw)
         first_text = fold(next((clean(v) for v in row if clean(v)), ""))
-        if _FOOTER.match(first_text):
+        if FOOTER_LINE.match(first_text):
             break
         if not code and all(not clean(cell(row, k)) for k in ("standard", "appraised", "lost")):
             # A page-break tail: its text continues the cells of the row above.

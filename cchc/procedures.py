@@ -42,7 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .findings import Findings, WorkbookRefused
 from .registry import REGISTRY_FILE, Agency, Registry, load_registry
-from .text import NumberError, clean, fold, is_blank, parse_count
+from .text import FOOTER_LINE, NumberError, clean, fold, is_blank, is_numbering_row, parse_count
 from .workbook import Sheet, Workbook, load_workbook
 from .xlsx_style import BORDER, GREY_FILL, LEFT, RIGHT, GuideSheet, banner, cell_font, stable_bytes, write_header
 
@@ -272,18 +272,6 @@ def detect_procedures_table(workbook: Workbook) -> bool:
     return any(_find_header(sheet, strict=True) for sheet in workbook.sheets)
 
 
-def _is_numbering_row(values: list) -> bool:
-    texts = [clean(v) for v in values if not is_blank(v)]
-    if len(texts) < 2:
-        return False
-    if all(re.fullmatch(r"\(\d+\)", t) for t in texts):
-        return True
-    return all(re.fullmatch(r"\d+", t) for t in texts) and [int(t) for t in texts] == list(
-        range(int(texts[0]), int(texts[0]) + len(texts)))
-
-
-_FOOTER = re.compile(r"^(noi nhan|ghi chu ?:|nguoi lap|tm\.|kt\.|chu tich|pho chu tich|thu truong|xac nhan|"
-                     r"\(da ky\)|\(ky|luu:)")
 # Total and group rows carry sums of unit rows: they are skipped, so nothing is counted twice.
 _TOTAL_ROW = re.compile(r"^(?:tong cong|tong so|tong|cong|toan (?:tinh|huyen|xa|thanh pho|thi xa))(?:\s*[:(].*)?$")
 _GROUP_ROW = re.compile(
@@ -393,9 +381,9 @@ def read_procedures_workbook(workbook: Workbook, registry: Registry | None = Non
             if all(is_blank(v) for v in row):
                 continue
             first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
-            if _FOOTER.match(first_text):
+            if FOOTER_LINE.match(first_text):
                 break
-            if _is_numbering_row(row):
+            if is_numbering_row(row):
                 continue
             unit_text = clean(cell(row, "unit"))
             agency = registry.lookup(unit_text) if unit_text else None

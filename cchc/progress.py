@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .findings import Findings, WorkbookRefused
 from .registry import Registry, load_registry
-from .text import NumberError, clean, fold, is_blank, parse_points
+from .text import FOOTER_LINE, NumberError, clean, criterion_code, fold, is_blank, is_numbering_row, parse_points
 from .workbook import Sheet, Workbook, load_workbook
 from .xlsx_style import BORDER, LEFT_TOP, GuideSheet, banner, cell_font, stable_bytes, write_header
 
@@ -92,8 +92,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _EXACT: dict[str, tuple[str, ...]] = {"period": ("ky", "thoi ky")}
 _DATA_KEYS = ("code", "period", "value", "status", "doc_number", "doc_date")
-_FOOTER = re.compile(r"^(noi nhan|ghi chu ?:|nguoi lap|tm\.|kt\.|chu tich|pho chu tich|thu truong|xac nhan|"
-                     r"\(da ky\)|\(ky|luu:)")
 _CRITERION_CODE = re.compile(r"^[1-9]\d?(\.\d+)+$")
 _EPS = 1e-9
 
@@ -238,12 +236,7 @@ def parse_doc_date(value: object) -> str:
     raise ValueError(f"Ngày văn bản “{clean(value)}” không đọc được (ghi dạng 15/6/2019).")
 
 
-def code_text(value: object) -> str:
-    """Criterion code as text; Excel turns "1.2" into the number 1.2."""
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    return clean(value).rstrip(".").replace(",", ".").replace(" ", "")
+code_text = criterion_code  # the reader's name for it; one definition in text.py
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -293,16 +286,6 @@ def _find_header(sheet: Sheet, strict: bool) -> tuple[int, dict[str, int]] | Non
 def detect_progress_table(workbook: Workbook) -> bool:
     """True when a sheet has a "Mã tiêu chí" header with "Giá trị" or "Trạng thái" beside it."""
     return any(_find_header(sheet, strict=True) for sheet in workbook.sheets)
-
-
-def _is_numbering_row(values: list) -> bool:
-    texts = [clean(v) for v in values if not is_blank(v)]
-    if len(texts) < 2:
-        return False
-    if all(re.fullmatch(r"\(\d+\)", t) for t in texts):
-        return True
-    return all(re.fullmatch(r"\d+", t) for t in texts) and [int(t) for t in texts] == list(
-        range(int(texts[0]), int(texts[0]) + len(texts)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -357,9 +340,9 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
             if all(is_blank(v) for v in row):
                 continue
             first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
-            if _FOOTER.match(first_text):
+            if FOOTER_LINE.match(first_text):
                 break
-            if _is_numbering_row(row):
+            if is_numbering_row(row):
                 continue
             if all(is_blank(cell(row, k)) for k in _DATA_KEYS):
                 findings.warn("Dòng không có mã tiêu chí, kỳ báo cáo, giá trị hay trạng thái: bỏ qua.",

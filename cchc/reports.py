@@ -261,12 +261,20 @@ def _overview(ctx: _Context) -> ReportPart:
     return part
 
 
+def _stats_or_note(ctx: _Context, part: ReportPart) -> dict | None:
+    """The period's summed counts; None (and a note on the part) when there are no statistics."""
+    totals = views.stats_totals(ctx.store, ctx.filters) if ctx.filters.year else {}
+    if not totals or not any(totals.values()):
+        part.notes.append(_no_stats_note(ctx))
+        return None
+    return totals
+
+
 def _processing(ctx: _Context) -> ReportPart:
     part = ReportPart("processing", SECTION_TITLES["processing"])
     f = ctx.filters
-    totals = views.stats_totals(ctx.store, f) if f.year else {}
-    if not totals or not any(totals.values()):
-        part.notes.append(_no_stats_note(ctx))
+    totals = _stats_or_note(ctx, part)
+    if totals is None:
         return part
     plan = views.plan_for(ctx.store, f.year)
     on_time_target, _ = views.target_for(plan, "on_time_rate")
@@ -306,9 +314,8 @@ def _processing(ctx: _Context) -> ReportPart:
 def _online(ctx: _Context) -> ReportPart:
     part = ReportPart("online", SECTION_TITLES["online"])
     f = ctx.filters
-    totals = views.stats_totals(ctx.store, f) if f.year else {}
-    if not totals or not any(totals.values()):
-        part.notes.append(_no_stats_note(ctx))
+    totals = _stats_or_note(ctx, part)
+    if totals is None:
         return part
     plan = views.plan_for(ctx.store, f.year)
     cards = views.rate_cards(totals, plan, views.ONLINE_RATES)

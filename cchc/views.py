@@ -209,6 +209,10 @@ def stats_totals(store: Store, filters: Filters, units=None) -> dict[str, int]:
     return store.stats_totals(units=units, **filters.query())
 
 
+def plan_years(store: Store) -> list[int]:
+    return store.plan_years()
+
+
 def stats_periods(store: Store) -> list[str]:
     return store.stats_periods()
 

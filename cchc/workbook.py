@@ -47,6 +47,7 @@ from xml.parsers import expat
 import python_calamine
 
 from .findings import Findings, WorkbookRefused
+from .text import column_letter
 
 # ---------------------------------------------------------------------------------------------------------------
 # Limits. Every one of them is far above what a real CCHC workbook needs (the 100.000-row statistics template is
@@ -145,14 +146,7 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def column_name(index: int) -> str:
-    """0-based column index → Excel letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+column_name = column_letter  # 0-based column index → Excel letters (text.py)
 
 
 def _letters_value(letters: bytes) -> int:

@@ -40,13 +40,17 @@ def version(store: Store) -> int:
 
     Read once per script run (a page asks for it many times); any write in this run clears the caches itself.
     """
+    return once_per_run("_data_version", store.data_version)
+
+
+def once_per_run(key: str, compute):
+    """compute() at most once per script run (app.py numbers the runs), kept in the session."""
     run = st.session_state.get("_run_id")
-    cached = st.session_state.get("_data_version")
-    if cached is not None and cached[0] == run:
-        return cached[1]
-    value = store.data_version()
-    st.session_state["_data_version"] = (run, value)
-    return value
+    cached = st.session_state.get(key)
+    if cached is None or cached[0] != run:
+        cached = (run, compute())
+        st.session_state[key] = cached
+    return cached[1]
 
 
 # Cached queries: keyed by the store's URL, its data version and the filter values, never by objects.
@@ -265,12 +269,7 @@ def current_account():
 
 def _has_accounts(store: Store) -> bool:
     """Whether any account exists, asked once per script run (every rights check needs it)."""
-    run = st.session_state.get("_run_id")
-    cached = st.session_state.get("_has_accounts")
-    if cached is None or cached[0] != run:
-        cached = (run, store.has_users())
-        st.session_state["_has_accounts"] = cached
-    return cached[1]
+    return once_per_run("_has_accounts", store.has_users)
 
 
 def can(action: str, agency: str | None = None) -> bool:
