@@ -32,8 +32,8 @@ def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure
         title=dict(text=main, x=0, xanchor="left", font=dict(size=22),
                    subtitle=dict(text=subtitle, font=dict(size=15, color="#52606d"))),
         font=FONT, separators=",.", height=height,
-        margin=dict(l=10, r=30, t=100 if subtitle else 80, b=40), hoverlabel=dict(font_size=16),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        margin=dict(l=10, r=30, t=135 if subtitle else 95, b=40), hoverlabel=dict(font_size=16),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     settings.update(extra)
     fig.update_layout(**settings)
