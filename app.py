@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from cchc import views
+from cchc.show import views
 from ui import common
 
 st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=":material/monitoring:", layout="wide",

@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         table.to_csv(args.csv, index=False)
         print(f"{len(table)} rows in {time.perf_counter() - started:.1f} s → {args.csv}")
         return 0
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     url = args.url or (f"sqlite:///{args.sqlite}" if args.sqlite else None)
     if url is None:

@@ -116,7 +116,7 @@ def phase_ingest(workdir: Path, cfg: dict) -> dict:
     import generate
     from cchc.ingest import check_file
     from cchc.sample import build_bieu06_workbook, build_template_workbook
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     template_size = generate.custom_size(cfg["ingest_units"], cfg["ingest_months"], "ingest")
     table = generate.generate(template_size)
@@ -171,7 +171,7 @@ def phase_ingest(workdir: Path, cfg: dict) -> dict:
 def phase_province(workdir: Path, cfg: dict) -> dict:
     import generate
     from cchc.ingest import import_file
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     size = generate.custom_size(cfg["province_units"], cfg["province_months"], "province") \
         if (cfg["province_units"], cfg["province_months"]) != (300, 60) else generate.PROVINCE
@@ -322,7 +322,7 @@ def _wipe(url: str) -> None:
 
 def phase_national_store(workdir: Path, cfg: dict, backend: str) -> dict:
     import generate
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     size = _national_size(cfg)
     if backend == "sqlite":
@@ -353,7 +353,7 @@ def phase_national_query(workdir: Path, cfg: dict, backend: str, stored: dict) -
     from sqlalchemy import event
 
     from cchc.fields import STATS_FIELDS
-    from cchc.storage import Store, stats_rows
+    from cchc.store.database import Store, stats_rows
 
     store = Store(stored["url"])
     periods = store.stats_periods()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import formatting as fmt
-from .status import STATUS_LABELS as STATUS_TEXT
+from .score.status import STATUS_LABELS as STATUS_TEXT
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -102,7 +102,7 @@ def _read_file(path_text: str) -> tuple[bytes, str] | None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .ingest import check_file, store_checked
-    from .storage import Store
+    from .store.database import Store
 
     if args.command in ("check", "import"):
         read = _read_file(args.file)
@@ -171,7 +171,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def _user(store, args) -> int:
-    from .auth import ROLE_LABELS, hash_password
+    from .store.accounts import ROLE_LABELS, hash_password
 
     if args.user_command == "list":
         frame = store.list_users()
@@ -218,7 +218,7 @@ def _user(store, args) -> int:
 
 
 def _backup(store, args) -> int:
-    from .backup import BackupError, backup, restore
+    from .store.backup import BackupError, backup, restore
 
     if args.command == "backup":
         manifest = backup(store, args.file)
@@ -241,7 +241,7 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _score(store, args) -> int:
-    from .scoring import score_for_period
+    from .score.scoring import score_for_period
 
     for label, value in (("--from", args.start), ("--to", args.end)):
         if value and not _PERIOD.match(value):

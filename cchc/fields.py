@@ -80,3 +80,8 @@ PROCEDURE_FIELDS: tuple[str, ...] = (
     "procedures_bcci_used",
     "procedures_published",
 )
+
+# The workbook kinds, as users see them.
+KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
+               "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
+               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục"}

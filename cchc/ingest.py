@@ -10,24 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Findings, WorkbookRefused
-from .plan import Plan, detect_plan_table, read_plan_workbook
-from .procedures import ProceduresResult, detect_procedures_table, read_procedures_workbook
-from .progress import ProgressResult, detect_progress_table, read_progress_workbook
+from .read.plan import Plan, detect_plan_table, read_plan_workbook
+from .read.procedures import ProceduresResult, detect_procedures_table, read_procedures_workbook
+from .read.progress import ProgressResult, detect_progress_table, read_progress_workbook
 from .registry import Registry, load_registry
-from .stats import StatsResult, read_stats_workbook
-from .storage import ImportOutcome, Store
-from .workbook import load_workbook
+from .read.stats import StatsResult, read_stats_workbook
+from .store.database import ImportOutcome, Store
+from .read.grid import load_workbook
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
 SAMPLE_PROGRESS_FILE = DATA_DIR / "tien_do_2019_minh_hoa.xlsx"
 SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
-
-KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
-               "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
-               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục"}
-
 
 @dataclass
 class CheckResult:
@@ -161,7 +156,7 @@ def load_sample_data(store: Store) -> None:
 
 def open_default_store(url: str | None = None) -> Store:
     """The dashboard's store: the default database gets the sample data when it is new; a named one starts empty."""
-    from .storage import default_url
+    from .store.database import default_url
     import os
 
     explicit = url or os.environ.get("CCHC_DATABASE_URL")

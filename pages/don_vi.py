@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from cchc import figures, views
+from cchc.show import figures
+from cchc.show import views
 from cchc import formatting as fmt
 from ui import common
 

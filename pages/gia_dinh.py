@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from cchc import figures, scoring, views
+from cchc.show import figures
+from cchc.score import scoring
+from cchc.show import views
 from cchc import formatting as fmt
-from cchc.targets import METRICS
+from cchc.read.targets import METRICS
 from ui import common
 
 HALF_PERCENTS = [i / 2 for i in range(201)]  # 0 to 100% in half points, shown the Vietnamese way

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from cchc import figures, views
+from cchc.show import figures
+from cchc.show import views
 from cchc import formatting as fmt
-from cchc.status import STATUS_LABELS, STATUS_SYMBOLS
+from cchc.score.status import STATUS_LABELS, STATUS_SYMBOLS
 from ui import common
 
 f = common.filters()

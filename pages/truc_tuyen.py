@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from cchc import figures, views
+from cchc.show import figures
+from cchc.show import views
 from cchc import formatting as fmt
-from cchc.metrics import RATES
+from cchc.score.metrics import RATES
 from ui import common
 
 f = common.filters()

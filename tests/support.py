@@ -100,7 +100,7 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def store(db_url):
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     s = Store(db_url)
     yield s

@@ -9,9 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cchc import auth
+from cchc.store import accounts as auth
 from cchc.ingest import load_sample_data
-from cchc.storage import Store
+from cchc.store.database import Store
 from support import ROOT
 
 

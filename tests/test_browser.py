@@ -17,7 +17,7 @@ import pytest
 
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
-from cchc.storage import Store
+from cchc.store.database import Store
 from support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"

@@ -3,9 +3,9 @@ import unicodedata
 
 import pytest
 
-from cchc import deadlines
-from cchc.deadlines import UNKNOWN_DEADLINE, describe, due_dates, status_of
-from cchc.plan import read_plan
+from cchc.score import deadlines
+from cchc.score.deadlines import UNKNOWN_DEADLINE, describe, due_dates, status_of
+from cchc.read.plan import read_plan
 from support import sample_plan_bytes
 
 D = dt.date

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc import views
-from cchc.excel import MAX_WIDTH, sheet_name, to_xlsx
+from cchc.show import views
+from cchc.show.excel import MAX_WIDTH, sheet_name, to_xlsx
 
 
 def read(data: bytes) -> openpyxl.Workbook:
@@ -116,7 +116,7 @@ def test_sheet_name_rules():
 
 def test_a_dashboard_table_round_trips(tmp_path):
     from cchc.ingest import load_sample_data
-    from cchc.storage import Store
+    from cchc.store.database import Store
 
     store = Store(f"sqlite:///{tmp_path / 'cchc.sqlite'}")
     load_sample_data(store)

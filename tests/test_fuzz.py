@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from cchc.ingest import CheckResult, check_file
 from cchc.registry import load_registry
-from cchc.text import NumberError, parse_count
-from cchc.workbook import MAX_CELLS, column_name
+from cchc.read.text import NumberError, parse_count
+from cchc.read.grid import MAX_CELLS, column_name
 from test_hostile_files import biff8, compound_file, ods  # file builders shared with the hostile-file tests
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from cchc.backup import BackupError, backup, restore
+from cchc.store.backup import BackupError, backup, restore
 from cchc.ingest import import_file, load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
-from cchc.storage import Store, stats_rows
-from cchc.targets import Target
+from cchc.store.database import Store, stats_rows
+from cchc.read.targets import Target
 from support import ROOT, sample_plan_bytes
 
 
@@ -117,7 +117,7 @@ def test_upgrade_from_the_first_schema_keeps_data(db_url):
 
     engine = sa.create_engine(db_url)
     config = Config()
-    config.set_main_option("script_location", str(ROOT / "cchc" / "migrations"))
+    config.set_main_option("script_location", str(ROOT / "cchc" / "store" / "migrations"))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")

@@ -21,10 +21,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc import workbook as wbmod
+from cchc.read import container
+from cchc.read import grid as wbmod
 from cchc.findings import WorkbookRefused
 from cchc.ingest import check_file
-from cchc.workbook import load_workbook
+from cchc.read.grid import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -690,7 +691,7 @@ def test_the_real_workbooks_still_read():
 def test_limits_are_module_constants():
     for name in ("MAX_FILE_BYTES", "MAX_INFLATED_BYTES", "MAX_INFLATE_RATIO", "MAX_ZIP_ENTRIES", "MAX_SHEETS",
                  "MAX_CELLS", "MAX_SHARED_TEXT_BYTES", "MAX_MERGED_RANGES"):
-        assert isinstance(getattr(wbmod, name), int)
+        assert isinstance(getattr(container, name), int)
     with pytest.raises(WorkbookRefused):
         load_workbook(b"not a workbook")
 
@@ -735,9 +736,9 @@ def test_shipped_workbooks_take_the_fast_path(path):
     streaming pass; the tag-by-tag path is for unusual XML only (it is slower, and refuses very large parts)."""
     data = path.read_bytes()
     view = memoryview(data)
-    for part in wbmod._zip_parts(data):
-        if part.key.startswith(wbmod._SHEET_DIRS) and part.key.endswith(".xml"):
-            scan = wbmod._FastSheetScan()
-            for chunk in wbmod._inflate(view, part):
+    for part in container._zip_parts(data):
+        if part.key.startswith(container._SHEET_DIRS) and part.key.endswith(".xml"):
+            scan = container._FastSheetScan()
+            for chunk in container._inflate(view, part):
                 scan.feed(chunk)
             assert not scan.finish().slow, part.key

@@ -11,9 +11,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cchc.ingest import load_sample_data
-from cchc.metrics import rate
+from cchc.score.metrics import rate
 from cchc.sample import build_template_workbook, sample_stats_table
-from cchc.storage import Store
+from cchc.store.database import Store
 from support import ROOT, postgres_database
 
 PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/tieu_chi.py", "pages/gia_dinh.py",
@@ -200,7 +200,7 @@ def test_target_correction_from_the_data_page(tmp_path, use_db):
     use_db(url)
     at = open_page("pages/du_lieu.py")
     editor = at.get("arrow_data_editor")[0] if at.get("arrow_data_editor") else None
-    from cchc import views
+    from cchc.show import views
 
     plan = store.current_plan()
     before = views.targets_editor_frame(plan)
@@ -218,7 +218,7 @@ def test_points_recovered_front_and_centre(sample_url, use_db):
     at = open_page("pages/tong_quan.py")
     recovered = metric_values(at)["Dự kiến khôi phục"]
     assert recovered.endswith("/ 19,25 điểm")
-    from cchc import views
+    from cchc.show import views
 
     _, score = views.plan_score(Store(sample_url), views.Filters(2019, 1, 12))
     assert recovered.startswith(views.fmt.points(score.recovered) + " /")

@@ -1,7 +1,7 @@
 import pytest
 
-from cchc.plan import read_plan, sentence_case
-from cchc.targets import parse_target
+from cchc.read.plan import read_plan, sentence_case
+from cchc.read.targets import parse_target
 from support import PLAN_HEADER, SMALL_PLAN_ROWS, plan_bytes, sample_plan_bytes, xlsx_bytes
 
 SEED_TARGETS = {  # ../shared/domain.md §1: every measurable target of the seed

@@ -1,4 +1,4 @@
-"""The procedure-count reader (cchc.procedures): layouts, header vocabulary, errors, warnings, rates, the files."""
+"""The procedure-count reader (cchc.read.procedures): layouts, header vocabulary, errors, warnings, rates, the files."""
 
 import datetime as dt
 import io
@@ -6,13 +6,14 @@ import io
 import openpyxl
 import pytest
 
-from cchc.procedures import (ILLUSTRATIVE_FILE, NO_DATA_ROWS, PROCEDURE_FIELDS, PROCEDURE_LABELS, PROCEDURES_SHEET,
-                             RECORD_COLUMNS, TEMPLATE_FILE, TEMPLATE_HEADERS, ProceduresResult,
-                             build_illustrative_procedures, build_procedures_template, detect_procedures_table,
-                             procedure_rates, procedure_totals, read_procedures, read_procedures_workbook,
-                             write_files)
+from cchc.read.procedures import (NO_DATA_ROWS, PROCEDURE_FIELDS, PROCEDURE_LABELS, PROCEDURES_SHEET, RECORD_COLUMNS,
+                                  TEMPLATE_HEADERS, ProceduresResult, detect_procedures_table, read_procedures,
+                                  read_procedures_workbook)
+from cchc.sample.procedures import (ILLUSTRATIVE_FILE, TEMPLATE_FILE, build_illustrative_procedures,
+                                    build_procedures_template, write_files)
+from cchc.score.metrics import procedure_rates, procedure_totals
 from cchc.registry import parse_registry
-from cchc.workbook import load_workbook
+from cchc.read.grid import load_workbook
 from support import DATA, plan_bytes, xlsx_bytes
 
 HEADER = list(TEMPLATE_HEADERS)

@@ -5,13 +5,12 @@ import math
 import openpyxl
 import pytest
 
-from cchc.plan import read_plan
-from cchc.progress import (ILLUSTRATIVE_FILE, NO_DATA_ROWS, PROGRESS_HEADERS, PROGRESS_SHEET, PROGRESS_STATUSES,
-                           RECORD_COLUMNS, STATS_MEASURED_METRICS, PROCEDURE_MEASURED_METRICS,
-    PROCEDURE_MEASURED_METRICS, TEMPLATE_FILE, build_illustrative_progress,
-                           build_progress_template, detect_progress_table, parse_period, parse_status, parse_value,
-                           read_progress, read_progress_workbook)
-from cchc.workbook import load_workbook
+from cchc.read.plan import read_plan
+from cchc.read.progress import (NO_DATA_ROWS, PROCEDURE_MEASURED_METRICS, PROGRESS_HEADERS, PROGRESS_SHEET,
+                                PROGRESS_STATUSES, RECORD_COLUMNS, STATS_MEASURED_METRICS, detect_progress_table,
+                                parse_period, parse_status, parse_value, read_progress, read_progress_workbook)
+from cchc.sample.progress import ILLUSTRATIVE_FILE, TEMPLATE_FILE, build_illustrative_progress, build_progress_template
+from cchc.read.grid import load_workbook
 from support import DATA, PLAN_HEADER, plan_bytes, sample_plan_bytes, xlsx_bytes
 
 HEADER = list(PROGRESS_HEADERS.values())  # Mã tiêu chí | Kỳ báo cáo | Giá trị | Trạng thái | Số văn bản | ...

@@ -17,9 +17,10 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from cchc import reports, views
+from cchc.show import reports
+from cchc.show import views
 from cchc.ingest import load_sample_data
-from cchc.storage import Store
+from cchc.store.database import Store
 
 from support import ROOT
 
@@ -195,7 +196,7 @@ def test_several_sections_in_one_report(store):
 
 
 def test_a_chart_that_cannot_be_drawn_leaves_a_note(store, monkeypatch):
-    monkeypatch.setattr(reports, "chart_png", lambda *args, **kwargs: None)
+    monkeypatch.setattr(reports.images, "chart_png", lambda *args, **kwargs: None)
     report = reports.build_report(store, FILTERS, sections=("criteria",))
     text, _ = pdf_text(reports.report_pdf(report))
     assert "Không dựng được biểu đồ" in text
@@ -206,7 +207,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_note(store, monkeypatch):
 
 def test_no_browser_means_notes_not_errors():
     code = ("import plotly.graph_objects as go\n"
-            "from cchc import reports\n"
+            "from cchc.show import reports\n"
             "assert reports.start_renderer() is False\n"
             "assert reports.chart_png(go.Figure(go.Bar(x=[1, 2]))) is None\n"
             "print('ok')\n")

@@ -10,7 +10,7 @@ import pytest
 
 from cchc import sample
 from cchc.fields import STATS_FIELDS, TEMPLATE_HEADERS
-from cchc.plan import read_plan
+from cchc.read.plan import read_plan
 from cchc.registry import load_registry
 from cchc.sample import (
     BIEU06_FIELD_COLUMNS, BIEU06_FIRST_BODY_ROW, BIEU06_FIRST_FIELD_COL, BIEU06_HEADER_ROW, BIEU06_NUMBERING_ROW,
@@ -18,8 +18,8 @@ from cchc.sample import (
     SAMPLE_UNITS, STATS_TEMPLATE_FILE, build_bieu06_workbook, build_plan_template, build_stats_template,
     build_template_workbook, sample_stats_table, story_rates,
 )
-from cchc.targets import parse_target
-from cchc.workbook import load_workbook
+from cchc.read.targets import parse_target
+from cchc.read.grid import load_workbook
 
 LAND_OFFICE = "Chi nhánh Văn phòng đăng ký đất đai"
 LAGGING_COMMUNE = "UBND xã Ia Kdăm"

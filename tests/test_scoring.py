@@ -7,12 +7,13 @@ import sys
 import pandas as pd
 import pytest
 
-from cchc import scoring, views
+from cchc.score import scoring
+from cchc.show import views
 from cchc.fields import STATS_FIELDS
 from cchc.ingest import load_sample_data
-from cchc.plan import read_plan
-from cchc.rules import Rule, rules_to_json
-from cchc.storage import Store
+from cchc.read.plan import read_plan
+from cchc.score.rules import Rule, rules_to_json
+from cchc.store.database import Store
 from support import ROOT, sample_plan_bytes
 
 

@@ -1,4 +1,4 @@
-"""The monthly TTHC statistics reader (cchc.stats): layouts, header vocabulary, errors and warnings."""
+"""The monthly TTHC statistics reader (cchc.read.stats): layouts, header vocabulary, errors and warnings."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from cchc.fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
 from cchc.findings import WorkbookRefused
-from cchc.stats import (MESSAGE_CAP, RECORD_COLUMNS, StatsResult, _classify, _norm, detect_stats_table, read_stats,
+from cchc.read.stats import (MESSAGE_CAP, RECORD_COLUMNS, StatsResult, _classify, _norm, detect_stats_table, read_stats,
                         read_stats_workbook)
-from cchc.workbook import load_workbook
+from cchc.read.grid import load_workbook
 from xlsx_builders import (TITLE, SheetSpec, bieu06_sheet, book, data_start_row, figures, make_registry,
                            standard_groups, template_sheet)
 

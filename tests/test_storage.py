@@ -5,10 +5,10 @@ import pytest
 import sqlalchemy as sa
 
 from cchc.fields import STATS_FIELDS
-from cchc.metrics import rate
-from cchc.plan import read_plan
-from cchc.storage import Store, stats_rows
-from cchc.targets import Target
+from cchc.score.metrics import rate
+from cchc.read.plan import read_plan
+from cchc.store.database import Store, stats_rows
+from cchc.read.targets import Target
 from support import sample_plan_bytes
 
 
@@ -116,7 +116,8 @@ def test_named_database_starts_empty(tmp_path):
 
 
 def test_default_database_gets_the_sample_once(tmp_path, monkeypatch):
-    from cchc import ingest, storage
+    from cchc import ingest
+    from cchc.store import database as storage
 
     monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
     monkeypatch.setattr(storage, "DEFAULT_SQLITE", tmp_path / "cchc.sqlite")

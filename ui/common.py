@@ -8,11 +8,11 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from cchc import views
-from cchc.figures import PLOTLY_CONFIG
+from cchc.show import views
+from cchc.show.figures import PLOTLY_CONFIG
 from cchc.ingest import open_default_store
 from cchc.registry import load_organisation, load_registry
-from cchc.storage import Store
+from cchc.store.database import Store
 
 DATA_PAGE = "pages/du_lieu.py"
 UNIT_PAGE = "pages/don_vi.py"
@@ -120,7 +120,7 @@ def dataframe(frame: pd.DataFrame, excel: str | None = None, **kwargs):
 
 
 def _slug(text: str) -> str:
-    from cchc.text import fold
+    from cchc.read.text import fold
 
     return "-".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())[:60] or "bang"
 
@@ -131,7 +131,7 @@ def excel_button(frame: pd.DataFrame, title: str) -> None:
     period = f" ({f.describe(organisation())})" if f.year else ""
 
     def make() -> bytes:
-        from cchc.excel import to_xlsx
+        from cchc.show.excel import to_xlsx
 
         return to_xlsx(frame, title=f"{title}{period}")
 
@@ -146,7 +146,7 @@ _REPORTS_LOCK = threading.Lock()
 
 def _report(store: Store, f: views.Filters, section: str, unit: str | None):
     """One Report per (data, filters, page, unit): PDF, PPTX and HTML share it and its rendered charts."""
-    from cchc.reports import build_report
+    from cchc.show.reports import build_report
 
     key = (store.url, store.data_version(), f, section, unit)
     with _REPORTS_LOCK:
@@ -160,7 +160,7 @@ def _report(store: Store, f: views.Filters, section: str, unit: str | None):
 
 def report_buttons(section: str, unit: str | None = None) -> None:
     """The page's meeting report, as PDF, PowerPoint and HTML, made when a button is clicked."""
-    from cchc import reports
+    from cchc.show import reports
 
     f = filters()
     if not f.year:
@@ -251,7 +251,7 @@ def login_required() -> bool:
 
 def current_account():
     """The user acting now, or None when nobody is logged in. No accounts at all: the open mode's admin."""
-    from cchc.auth import OPEN_USER, user_from_identity
+    from cchc.store.accounts import OPEN_USER, user_from_identity
 
     store = get_store()
     mode = auth_mode()
@@ -273,7 +273,7 @@ def _has_accounts(store: Store) -> bool:
 
 
 def can(action: str, agency: str | None = None) -> bool:
-    from cchc.auth import can as allowed
+    from cchc.store.accounts import can as allowed
 
     return allowed(current_account(), action, agency)
 
@@ -283,7 +283,7 @@ def current_user() -> str:
     account = current_account()
     if account is not None:
         return account.username
-    from cchc.storage import current_user as machine_user
+    from cchc.store.database import current_user as machine_user
 
     return machine_user()
 
@@ -294,7 +294,7 @@ def no_right(what: str) -> None:
 
 def login_box() -> None:
     """The sidebar's account area: who is logged in, or the login form."""
-    from cchc.auth import ROLE_LABELS, authenticate
+    from cchc.store.accounts import ROLE_LABELS, authenticate
 
     mode = auth_mode()
     account = current_account()
@@ -338,8 +338,8 @@ _DELTA_COLORS = {"met": "blue", "close": "orange", "behind": "red", "no_data": "
 def rate_metric(container, card, show_counts: bool = True) -> None:
     """A rate as a large number with its status and target underneath (colour and words, never colour alone)."""
     from cchc import formatting as fmt
-    from cchc.metrics import RATES
-    from cchc.status import badge
+    from cchc.score.metrics import RATES
+    from cchc.score.status import badge
 
     spec = RATES[card.key]
     label = spec.short or spec.label

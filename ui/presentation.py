@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cchc import figures, views
+from cchc.show import figures
+from cchc.show import views
 from cchc import formatting as fmt
 from ui import common
 

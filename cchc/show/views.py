@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import formatting as fmt
-from .fields import STATS_FIELDS
-from .metrics import METRIC_TO_RATE, RATES, add_rates, rate
-from .plan import Plan
-from .registry import Organisation
-from .status import classify
-from .storage import Store
-from .targets import METRICS, Target
+from .. import formatting as fmt
+from ..score.metrics import METRIC_TO_RATE, RATES, add_rates, rate
+from ..read.plan import Plan
+from ..registry import Organisation
+from ..score.status import classify
+from ..store.database import Store, plan_for
+from ..read.targets import METRICS, Target
 
 # The national norms the seed's plan also uses; they apply when no stored plan sets a target for a rate.
 DEFAULT_TARGETS: dict[str, Target] = {
@@ -73,17 +72,6 @@ def default_filters(store: Store) -> Filters:
 def last_month_with_data(store: Store, year: int | None) -> int:
     months = [int(p[5:]) for p in store.stats_periods() if year and p.startswith(str(year))]
     return max(months) if months else 12
-
-
-def plan_for(store: Store, year: int | None) -> Plan | None:
-    """The plan that governs a year: its own, else the latest earlier one, else the latest stored."""
-    years = store.plan_years()
-    if not years:
-        return None
-    if year is not None and year in years:
-        return store.current_plan(year)
-    earlier = [y for y in years if year is not None and y <= year]
-    return store.current_plan(earlier[-1] if earlier else years[-1])
 
 
 def target_for(plan: Plan | None, metric: str) -> tuple[Target | None, str | None]:
@@ -238,7 +226,7 @@ def behind_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def criteria_table(status: pd.DataFrame) -> pd.DataFrame:
-    from .status import badge
+    from ..score.status import badge
 
     return pd.DataFrame({
         "Mã": status["code"],
@@ -254,7 +242,7 @@ def criteria_table(status: pd.DataFrame) -> pd.DataFrame:
 
 def processing_table(units: pd.DataFrame, on_time_target: Target | None) -> pd.DataFrame:
     """Per unit: the counts behind every processing rate, and the rates."""
-    from .status import badge
+    from ..score.status import badge
 
     frame = units.sort_values("on_time_rate", na_position="last")
     return pd.DataFrame({
@@ -358,7 +346,7 @@ def targets_editor_frame(plan: Plan) -> pd.DataFrame:
 
 def target_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, Target | None]] | str:
     """Targets edited in the table: [(code, Target or None)], or a Vietnamese message naming a bad row."""
-    from .text import NumberError, parse_points
+    from ..read.text import NumberError, parse_points
 
     changes = []
     for (_, old), (_, new) in zip(before.iterrows(), after.iterrows()):
@@ -387,7 +375,7 @@ def _blank(value) -> bool:
 
 def rules_editor_frame(rules) -> pd.DataFrame:
     """Scoring rules as users edit them: Vietnamese headers and kinds, text cells (never a bare "None")."""
-    from .rules import RULE_COLUMN_LABELS, RULE_KIND_LABELS, rules_to_frame
+    from ..score.rules import RULE_COLUMN_LABELS, RULE_KIND_LABELS, rules_to_frame
 
     frame = rules_to_frame(rules)
     frame["kind"] = frame["kind"].map(RULE_KIND_LABELS)
@@ -397,7 +385,7 @@ def rules_editor_frame(rules) -> pd.DataFrame:
 
 def rules_from_editor(frame: pd.DataFrame, plan: Plan):
     """(rules, findings) from the edited table (rules.rules_from_frame reads Vietnamese kinds and "95,5")."""
-    from .rules import RULE_COLUMN_LABELS, rules_from_frame
+    from ..score.rules import RULE_COLUMN_LABELS, rules_from_frame
 
     english = frame.rename(columns={label: key for key, label in RULE_COLUMN_LABELS.items()})
     return rules_from_frame(english, plan)
@@ -412,7 +400,7 @@ def _same(a, b) -> bool:
 # ---------------------------------------------------------------------------------------------------------------- #
 
 def scoring_inputs(store: Store, filters: Filters, units=None):
-    from .scoring import Inputs
+    from ..score.scoring import Inputs
 
     progress = store.progress_records(filters.start, filters.end)
     return Inputs(store.stats_totals(units=units, **filters.query()),
@@ -425,7 +413,7 @@ def plan_score(store: Store, filters: Filters, units=None, overrides: tuple = ()
     `overrides` ((metric, value), …) and `tasks` ((code, done), …) are what-if assumptions (tuples, so the call
     can be cached).
     """
-    from .scoring import plan_rules, score_plan
+    from ..score.scoring import plan_rules, score_plan
 
     plan = plan_for(store, filters.year)
     if plan is None:
@@ -437,7 +425,7 @@ def plan_score(store: Store, filters: Filters, units=None, overrides: tuple = ()
 
 def year_end_projection(store: Store, filters: Filters):
     """The plan's points at year end if the statistics keep their trend (None without a plan or statistics)."""
-    from .scoring import project_year_end
+    from ..score.scoring import project_year_end
 
     if not filters.year:
         return None
@@ -466,7 +454,7 @@ def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.D
 
     Criteria the statistics or the procedure sheet measure are left out: their figures arrive every month.
     """
-    from .deadlines import due_dates, status_of
+    from ..score.deadlines import due_dates, status_of
 
     columns = ["code", "name", "lead", "due", "status", "timeline"]
     plan = plan_for(store, filters.year)
@@ -478,7 +466,7 @@ def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.D
     for record in progress.to_dict("records"):
         if record["status"] == "done" or (record["value"] is not None and not pd.isna(record["value"])):
             done_periods.add((record["code"], record["period"]))
-    from .scoring import PROCEDURE_METRICS
+    from ..score.scoring import PROCEDURE_METRICS
 
     measured = set(METRIC_TO_RATE) | set(PROCEDURE_METRICS)  # figures measure these continuously, not reports
     rows = []
@@ -514,8 +502,8 @@ class PlanScoreView:
 
 def score_table(score) -> pd.DataFrame:
     """Every criterion: target, value, status, points, and where the value comes from."""
-    from .scoring import SOURCE_LABELS
-    from .status import badge
+    from ..score.scoring import SOURCE_LABELS
+    from ..score.status import badge
 
     rows = []
     for c in score.criteria:
@@ -569,7 +557,7 @@ ENTRY_COLUMNS = {"code": "Mã tiêu chí", "period": "Kỳ báo cáo", "value": 
 
 def progress_entry_frame(store: Store, plan: Plan, agency: str, filters: Filters) -> pd.DataFrame:
     """The agency's latest reports on the criteria it leads (editable), one row per criterion."""
-    from .progress import PROGRESS_STATUSES
+    from ..read.progress import PROGRESS_STATUSES
 
     codes = [c.code for c in plan.criteria if agency in c.lead]
     reports = store.progress_records(filters.start, filters.end)
@@ -599,7 +587,7 @@ def _date_label(iso: str) -> str:
 def entries_to_progress(before: pd.DataFrame, after: pd.DataFrame, plan: Plan, agency: str
                         ) -> tuple[pd.DataFrame, list[str]]:
     """The rows an agency changed, as progress records; or Vietnamese messages naming the row and column."""
-    from .progress import parse_doc_date, parse_period, parse_status, parse_value
+    from ..read.progress import parse_doc_date, parse_period, parse_status, parse_value
 
     targets = {c.code: c.target for c in plan.criteria}
     lead = {c.code for c in plan.criteria if agency in c.lead}
@@ -644,8 +632,8 @@ def entry_changes(store: Store, entry_id: int) -> pd.DataFrame:
 
 def history_table(history: pd.DataFrame, active: set[int]) -> pd.DataFrame:
     """The history as users read it, with whether each entry is in force."""
-    from .ingest import KIND_LABELS
-    from .storage import DATA_KINDS
+    from ..fields import KIND_LABELS
+    from ..store.database import DATA_KINDS
 
     def state(row) -> str:
         if row["kind"] not in DATA_KINDS:
@@ -665,7 +653,7 @@ def history_table(history: pd.DataFrame, active: set[int]) -> pd.DataFrame:
 
 
 def entry_label(history: pd.DataFrame, entry_id: int) -> str:
-    from .ingest import KIND_LABELS
+    from ..fields import KIND_LABELS
 
     row = history.set_index("id").loc[entry_id]
     return f"Lần {entry_id}: {KIND_LABELS.get(row['kind'], row['kind'])} {row['filename']}".strip()

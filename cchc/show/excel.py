@@ -285,7 +285,7 @@ def _text_width(text: str) -> int:
 
 
 def _display_width(value, number_format: str | None) -> int:
-    from . import formatting as fmt
+    from .. import formatting as fmt
 
     if isinstance(value, str):
         return _text_width(value)

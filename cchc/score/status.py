@@ -7,7 +7,7 @@ every status also carries a symbol and a word, so nothing depends on colour alon
 
 from __future__ import annotations
 
-from .targets import Target, met
+from ..read.targets import Target
 
 CLOSE_MARGIN = 0.05
 
@@ -15,6 +15,15 @@ STATUSES = ("met", "close", "behind", "no_data")
 STATUS_LABELS = {"met": "Đạt", "close": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu"}
 STATUS_SYMBOLS = {"met": "✔", "close": "◐", "behind": "✖", "no_data": "–"}
 STATUS_COLORS = {"met": "#0072B2", "close": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E"}
+
+
+def met(value: float | None, target: Target) -> bool | None:
+    """Whether a measured value meets the target; None without a value. "=" targets count as "at least"."""
+    if value is None:
+        return None
+    if target.op == "<=":
+        return value <= target.value + 1e-12
+    return value >= target.value - 1e-12
 
 
 def classify(value: float | None, target: Target | None) -> str:

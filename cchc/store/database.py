@@ -19,11 +19,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from .fields import PROCEDURE_FIELDS, STATS_FIELDS
-from .plan import Criterion, Domain, Plan
-from .targets import Target
+from ..fields import PROCEDURE_FIELDS, STATS_FIELDS
+from ..read.plan import Criterion, Domain, Plan
+from ..read.targets import Target
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_SQLITE = DATA_DIR / "cchc.sqlite"
 
 metadata = sa.MetaData()
@@ -835,3 +835,14 @@ def _sqlite_begin_immediate(conn) -> None:
     # Writers take the write lock up front (serialised, never a failed lock upgrade); readers use a plain
     # BEGIN and, with WAL, never wait for a writer nor see half an import.
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def plan_for(store: "Store", year: int | None) -> Plan | None:
+    """The plan that governs a year: its own, else the latest earlier one, else the latest stored."""
+    years = store.plan_years()
+    if not years:
+        return None
+    if year is not None and year in years:
+        return store.current_plan(year)
+    earlier = [y for y in years if year is not None and y <= year]
+    return store.current_plan(earlier[-1] if earlier else years[-1])

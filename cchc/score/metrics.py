@@ -6,11 +6,13 @@ None / NaN where the denominator is zero ("no data" is not 0%).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from ..fields import PROCEDURE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,37 @@ def year_to_date(periods: list[str]) -> tuple[str | None, str | None]:
     year = max(periods)[:4]
     in_year = [p for p in periods if p.startswith(year)]
     return min(in_year), max(in_year)
+
+
+# The rates the procedure counts give: metric key (targets.METRICS) → (numerator, denominator, criterion).
+PROCEDURE_RATES: dict[str, tuple[str, str, str]] = {
+    "online_procedures_used": ("procedures_online_used", "procedures_online_offered", "7.2.1"),
+    "bcci_procedures_used": ("procedures_bcci_used", "procedures_bcci_offered", "7.3.1"),
+    "one_stop_coverage": ("procedures_one_stop", "procedures_total", "3.5.2"),
+    "publication_rate": ("procedures_published", "procedures_total", "3.2.4"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rates: always from summed counts
+# ---------------------------------------------------------------------------------------------------------------
+
+def procedure_totals(records: pd.DataFrame, year: int | None = None,
+                     units: Iterable[str] | None = None) -> dict[str, int]:
+    """The counts of PROCEDURE_FIELDS summed over the records (optionally one year, some units)."""
+    frame = records
+    if year is not None:
+        frame = frame[frame["year"] == year]
+    if units is not None:
+        frame = frame[frame["unit"].isin(list(units))]
+    return {name: int(frame[name].sum()) if name in frame and len(frame) else 0 for name in PROCEDURE_FIELDS}
+
+
+def procedure_rates(totals: Mapping[str, int]) -> dict[str, float | None]:
+    """online_procedures_used (7.2.1), bcci_procedures_used (7.3.1), one_stop_coverage (3.5.2) and
+    publication_rate (3.2.4) as fractions of summed counts; None when the denominator is 0 ("no data", not 0%)."""
+    out: dict[str, float | None] = {}
+    for key, (numerator, denominator, _criterion) in PROCEDURE_RATES.items():
+        below = totals.get(denominator, 0) or 0
+        out[key] = float(totals.get(numerator, 0) or 0) / float(below) if below > 0 else None
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .storage import HEAD_REVISION, Store, metadata
+from .database import HEAD_REVISION, Store, metadata
 
 FORMAT = 1
 BATCH = 5000

@@ -121,12 +121,3 @@ def describe_missing(solution: object) -> str:
     if re.search(r"thoi gian|dung thoi gian|thoi han|trong vong \d+ ngay", folded):
         return "Không có chỉ tiêu định lượng: yêu cầu về thời hạn."
     return "Không có chỉ tiêu định lượng: nhiệm vụ định tính."
-
-
-def met(value: float | None, target: Target) -> bool | None:
-    """Whether a measured value meets the target; None without a value. "=" targets count as "at least"."""
-    if value is None:
-        return None
-    if target.op == "<=":
-        return value <= target.value + 1e-12
-    return value >= target.value - 1e-12

@@ -33,12 +33,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from .fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
-from .registry import REGISTRY_FILE, Registry, load_organisation, load_registry
-from .xlsx_style import (BORDER, CENTER, GREY_FILL, HEADER_FILL, LEFT, LEFT_TOP, YELLOW_FILL, GuideSheet,
+from ..fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
+from ..registry import REGISTRY_FILE, Registry, load_organisation, load_registry
+from ..show.xlsx_style import (BORDER, CENTER, GREY_FILL, HEADER_FILL, LEFT, LEFT_TOP, YELLOW_FILL, GuideSheet,
                          cell_font, merge_write, print_landscape, stable_bytes, write_header)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
 SAMPLE_STATS_TEMPLATE_LAYOUT_FILE = DATA_DIR / "thong_ke_2019_minh_hoa_mau.xlsx"
 STATS_TEMPLATE_FILE = DATA_DIR / "mau_thong_ke.xlsx"

@@ -21,19 +21,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 
-from .fields import (FIELD_LABELS, PART_RULES, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_MONTH, TEMPLATE_UNIT,
+from ..fields import (FIELD_LABELS, PART_RULES, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_MONTH, TEMPLATE_UNIT,
                      TEMPLATE_YEAR)
-from .findings import Findings
-from .registry import Registry, load_registry
+from ..findings import Findings
+from ..registry import Registry, load_registry
 from .text import NumberError, clean, column_letter, fold, parse_count
-from .workbook import Sheet, Workbook, load_workbook
+from .grid import Sheet, Workbook, load_workbook
+from .table import (GROUP_STT, NAMED_GROUP, NUMBERED_GROUP, TOTAL_LABEL, Header, find_header, is_end_text,
+                    load_vocabulary, numeric_unmapped, unmapped_message)
 
 __all__ = ["StatsResult", "read_stats", "read_stats_workbook", "detect_stats_table", "RECORD_COLUMNS"]
 
@@ -56,62 +57,15 @@ class StatsResult:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Header vocabulary
+# Header vocabulary (vocabularies/stats.toml) and the header block (table.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 UNIT, STT, MONTH, YEAR = "unit", "stt", "month", "year"
 _LATE_UNSURE = "late?"  # a bare "Quá hạn" outside any group: resolved late unless it follows the pending columns
-
-RECEIVED, RESOLVED, PENDING = "received", "resolved", "pending"
-_SECTION_TOTAL = {RECEIVED: "received_total", RESOLVED: "resolved_total", PENDING: "pending_total"}
-_SECTION_SEARCH = (  # searched in the labels above a column, nearest first
-    (PENDING, re.compile(r"\b(dang|chua) (giai quyet|xu ly)\b|\bton dong\b")),
-    (RESOLVED, re.compile(r"\bda (giai quyet|xu ly|tra ket qua)\b|\bgiai quyet xong\b|\bket qua giai quyet\b")),
-    (RECEIVED, re.compile(r"\bnhan\b")),
-)
-
-# Optional leading words: "Số hồ sơ (TTHC) …", "Số lượng hồ sơ …", "Số mới …".
-_PRE = r"(?:(?:so|luong|ho so|moi|tthc) )*"
-_LATE = r"(?:da )?qua (?:thoi )?han"
-_ONLINE = r"(?:(?:tiep )?nhan |nop )?(?:qua )?(?:dich vu cong |dvc(?:tt)? )?(?:truc tuyen )?"
-_LEAF_RULES: tuple[tuple[str, str], ...] = (
-    ("late_apologies", r"(?:.* )?xin loi(?: .*)?"),
-    ("received_online_l3", _ONLINE + r"(?:muc do|md) ?3"),
-    ("received_online_l4", _ONLINE + r"(?:muc do|md) ?4"),
-    ("received_online_full", _ONLINE + r"toan trinh"),
-    ("received_online_partial", _ONLINE + r"mot phan"),
-    ("returned_bcci", r"(?:da )?tra (?:ket qua )?(?:qua )?bcci|ket qua (?:tra )?qua bcci"),
-    ("received_bcci", r"(?:tiep )?nhan (?:qua )?bcci"),
-    ("received_carried", r"(?:ton |chuyen )?(?:tu )?ky truoc(?: chuyen (?:qua|sang|den))?(?: sang| qua)?"),
-    ("received_online", r"(?:(?:tiep )?nhan |nop )?(?:qua )?(?:dich vu cong |dvc )?truc tuyen"),
-    ("received_direct", r"(?:(?:tiep )?nhan |nop )?truc tiep(?:(?:,| va| hoac| /)? ?(?:qua )?(?:dich vu )?"
-                        r"(?:buu chinh|bcci))?"),
-    ("pending_overdue", r"(?:dang giai quyet|dang xu ly|chua giai quyet),? " + _LATE),
-    ("pending_in_time", r"(?:(?:dang giai quyet|dang xu ly),? )?(?:con )?(?:trong (?:thoi )?han|chua (?:den|toi) han)"),
-    ("pending_total", r"(?:tong (?:so )?(?:ho so )?)?(?:dang giai quyet|dang xu ly|chua giai quyet)"),
-    ("resolved_early", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)?truoc (?:thoi )?han"),
-    ("resolved_on_time", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)?dung (?:thoi )?han"),
-    ("resolved_late", r"(?:da )?(?:giai quyet |tra (?:ket qua )?)" + _LATE),
-    ("resolved_total", r"(?:tong (?:so )?(?:ho so )?)?(?:da giai quyet(?: xong)?|giai quyet xong|da xu ly)"),
-    ("received_total", r"(?:tong (?:so )?(?:ho so )?)?(?:da )?(?:tiep nhan|nhan(?: giai quyet)?)"),
-    (UNIT, r"(?:ten )?(?:co quan,? )?don vi(?: bao cao| giai quyet| thuc hien)?|(?:ten )?co quan(?:,? don vi)?"
-           r"|linh vuc,? cong viec giai quyet theo cap|(?:ten )?(?:don vi|co quan)(?:,| /) linh vuc"),
-    (STT, r"s?tt|so (?:thu tu|tt)"),
-    (MONTH, r"thang(?: bao cao)?|ky(?: bao cao)?(?: thang)?|thoi gian|thang / nam|ky bao cao / thang"),
-    (YEAR, r"nam(?: bao cao)?"),
-)
-_LEAF_PATTERNS = tuple((role, re.compile(_PRE + pattern)) for role, pattern in _LEAF_RULES)
-_UNIT_HEADER = dict(_LEAF_PATTERNS)[UNIT]
-_TOTAL_WORDS = re.compile(r"tong(?: so| cong)?|cong|tong so ho so")
-_LATE_BARE = re.compile(_LATE)
-_BCCI_BARE = re.compile(r"(?:qua )?bcci")
-_IN_TIME_BARE = re.compile(r"trong (?:thoi )?han")
-_NOT_A_COUNT = re.compile(r"\bty le\b|%|\bbinh quan\b|\btrung binh\b")
-_PROCEDURES = re.compile(r"\b(?:thu tuc|tthc)\b")
-_NEW_INTAKE = re.compile(r"\bmoi (?:tiep )?nhan\b")
-_RECEIVED_KINDS = {"received_online", "received_online_l3", "received_online_l4", "received_online_full",
-                   "received_online_partial", "received_direct", "received_carried", "received_bcci"}
 _PENDING_FIELDS = {"pending_total", "pending_in_time", "pending_overdue"}
+
+VOCABULARY = load_vocabulary("stats", template_labels=FIELD_LABELS)
+_UNIT_HEADER = next(e.match[0] for e in VOCABULARY.entries if e.field == UNIT)
 
 # What the user is told is missing: (the sub-column, its group), as Biểu 06 prints them.
 _COLUMN_NAMES: dict[str, tuple[str, str]] = {
@@ -121,215 +75,43 @@ _COLUMN_NAMES: dict[str, tuple[str, str]] = {
     "resolved_late": ("Quá hạn", "Số hồ sơ đã giải quyết"),
 }
 
-
-@lru_cache(maxsize=4096)
-def _norm(label: str) -> str:
-    """Fold a header label and absorb spelling variants: BCCI written out, "Trong đó:" prefixes, brackets."""
-    text = fold(label)
-    text = re.sub(r"(?:(?:dich vu|dv) ?)?(?:buu chinh cong ich|bcci)", "bcci", text)
-    text = re.sub(r"bcci\s*\(\s*bcci\s*\)", "bcci", text)
-    text = text.replace("(", " ").replace(")", " ")
-    text = re.sub(r"\s*[-/–]\s*", " / ", text)  # "Trực tiếp - bưu chính", "Tháng/năm"
-    text = re.sub(r"^\s*trong do\s*[:,.]?\s*(?:/\s*)?", "", text)
-    text = re.sub(r"\s+", " ", text).strip(" :.;,*")
-    return text
+_norm = VOCABULARY.normalise
+_classify = VOCABULARY.classify
 
 
-_FIELD_LABEL_ROLES = {_norm(label): name for name, label in FIELD_LABELS.items()}
-
-
-def _section(labels: tuple[str, ...]) -> str | None:
-    for label in reversed(labels):
-        for section, pattern in _SECTION_SEARCH:
-            if pattern.search(label):
-                return section
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _classify(path: tuple[str, ...]) -> str | None:
-    """The role of a column from its normalised header path: a field name, UNIT, STT, MONTH, YEAR or None."""
-    leaf = path[-1]
-    if not leaf:
-        return None
-    if _NOT_A_COUNT.search(leaf) or "=" in leaf or "+" in leaf or len(leaf) > _MAX_LABEL:
-        return None  # rates and averages are computed, never read; sentences are notes, not headers
-    if _PROCEDURES.search(leaf) and "ho so" not in leaf:
-        return None  # counts of procedures ("Số TTHC mức độ 4") belong to the procedure sheet, not to dossiers
-    section = _section(path[:-1])
-    if leaf in _FIELD_LABEL_ROLES and section is None:
-        return _FIELD_LABEL_ROLES[leaf]
-    if _TOTAL_WORDS.fullmatch(leaf):
-        if any(_NEW_INTAKE.search(p) for p in path[:-1]):
-            return None  # the total of new dossiers only ("Số mới tiếp nhận › Tổng số") is not a field
-        return _SECTION_TOTAL.get(section) if section else None
-    if section == RESOLVED and _IN_TIME_BARE.fullmatch(leaf):
-        return "resolved_on_time"  # "Đã giải quyết › Trong hạn" (early and on time together)
-    if _LATE_BARE.fullmatch(leaf):
-        if section == PENDING:
-            return "pending_overdue"
-        return "resolved_late" if section == RESOLVED else _LATE_UNSURE
-    if _BCCI_BARE.fullmatch(leaf):
-        return {RECEIVED: "received_bcci", RESOLVED: "returned_bcci"}.get(section)
-    for role, pattern in _LEAF_PATTERNS:
-        if pattern.fullmatch(leaf):
-            if role in _RECEIVED_KINDS and section in (RESOLVED, PENDING):
-                return None  # e.g. "Trực tuyến" under the resolved group is not an intake channel
-            return role
-    return None
-
-
-def _qualifies(label: str) -> bool:
-    """Does one header cell look like part of a statistics header (start-row test)?"""
-    if not label:
-        return False
-    norm = _norm(label)
-    return _classify((norm,)) is not None or _section((norm,)) is not None and len(norm) < 60
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Header detection
-# ---------------------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Header:
-    top: int  # 0-based index of the first header row
-    bottom: int  # 0-based index of the last header row
-    data_start: int  # 0-based index of the first row below the header (after the numbering row)
-    numbered: bool  # a "(1) (2) …" row follows the header
-    roles: dict[str, int]  # role → column index
-    labels: dict[int, str]  # column index → header text as in the file (path joined by " › ")
-    score: int
-    exact_template: bool
-    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (ignored column, column used instead)
-
-    @property
-    def depth(self) -> int:
-        return self.bottom - self.top + 1
-
-    @property
-    def fields(self) -> list[str]:
-        return [f for f in STATS_FIELDS if f in self.roles]
-
-    def label(self, role: str) -> str:
-        col = self.roles[role]
-        return self.labels.get(col) or column_letter(col)
-
-
-_NUMBER_CELL = re.compile(r"\(\s*\w{1,3}\s*\)(?:\s*[-=+*/x]\s*\(\s*\w{1,3}\s*\))*|\d{1,2}|[A-Z]")
-
-
-def _is_numbering_row(texts: list[str]) -> bool:
-    """The "(1) (2) (3) …" row printed under a Biểu 06 header."""
-    cells = [t for t in texts if t]
-    if len(cells) < 3 or not all(_NUMBER_CELL.fullmatch(t) for t in cells):
-        return False
-    if any("(" in t for t in cells):
-        return True
-    ints = [int(t) for t in cells if t.isdigit()]
-    return len(ints) >= 3 and ints == list(range(ints[0], ints[0] + len(ints)))
-
-
-def _header_grid(sheet: Sheet, limit: int, width: int):
-    texts = [[clean(row[c]) if c < len(row) else "" for c in range(width)] for row in sheet.rows[:limit]]
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= limit or c0 >= width:
-            continue
-        for r in range(r0, min(r1, limit - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
-                origin[(r, c)] = (r0, c0)
-    cells = [[texts[origin[(r, c)][0]][origin[(r, c)][1]] if (r, c) in origin else texts[r][c]
-              for c in range(width)] for r in range(limit)]
-    return texts, cells, origin
-
-
-def _build_header(top: int, depth: int, width: int, cells, origin) -> _Header | None:
-    grid = [list(cells[top + i]) for i in range(depth)]
-    # Without merge information a group label fills to the right over the columns that have sub-labels.
-    for i in range(depth - 1):
-        carry = ""
-        for c in range(width):
-            has_children = any(cells[top + j][c] for j in range(i + 1, depth))
-            if (top + i, c) in origin:
-                carry = ""
-            elif grid[i][c]:
-                carry = grid[i][c] if has_children else ""
-            elif carry and has_children:
-                grid[i][c] = carry
-            else:
-                carry = ""
-    roles: dict[str, int] = {}
-    labels: dict[int, str] = {}
-    duplicates: list[tuple[int, int]] = []
-    column_roles: list[tuple[int, str]] = []
-    for c in range(width):
-        path: list[str] = []
-        for i in range(depth):
-            if grid[i][c] and (not path or path[-1] != grid[i][c]):
-                path.append(grid[i][c])
-        if not path:
-            continue
-        if all(origin.get((top + i, c), (0, c))[1] != c for i in range(depth) if cells[top + i][c]):
-            continue  # covered by a label merged from a column to its left: that column holds the data
-        labels[c] = " › ".join(path)
-        role = _classify(tuple(_norm(p) for p in path))
-        if role:
-            column_roles.append((c, role))
+def _resolve_late(column_roles: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A flat "Quá hạn" right after the pending columns is pending overdue; anywhere else, resolved late."""
+    out: list[tuple[int, str]] = []
+    taken: set[str] = set()
     last_field = None
     for c, role in column_roles:
-        if role == _LATE_UNSURE:  # a flat "Quá hạn" right after the pending columns is pending overdue
-            role = "pending_overdue" if last_field in _PENDING_FIELDS and "pending_overdue" not in roles \
+        if role == _LATE_UNSURE:
+            role = "pending_overdue" if last_field in _PENDING_FIELDS and "pending_overdue" not in taken \
                 else "resolved_late"
-        if role in roles:
-            duplicates.append((c, roles[role]))
-            continue
-        roles[role] = c
-        if role in FIELD_LABELS:
-            last_field = role
-    n_fields = sum(1 for r in roles if r in FIELD_LABELS)
-    if n_fields < 2 and not (UNIT in roles and n_fields >= 1):
-        return None
-    score = n_fields * 10 + 5 * (UNIT in roles) + 2 * (MONTH in roles) + (YEAR in roles)
-    template = {UNIT: TEMPLATE_UNIT, MONTH: TEMPLATE_MONTH, YEAR: TEMPLATE_YEAR, **FIELD_LABELS}
-    exact = depth == 1 and all(r in roles for r in (UNIT, MONTH, YEAR)) and all(
-        fold(labels[c]) == fold(template[r]) for r, c in roles.items() if r in template)
-    return _Header(top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False, roles=roles,
-                   labels=labels, score=score, exact_template=exact, duplicates=duplicates)
+        out.append((c, role))
+        if role not in taken:
+            taken.add(role)
+            if role in FIELD_LABELS:
+                last_field = role
+    return out
 
 
-def _find_header(sheet: Sheet) -> _Header | None:
-    """Scan the first rows for the best-scoring header (one to four rows deep)."""
-    limit = min(len(sheet.rows), _SCAN_ROWS + _MAX_DEPTH + 2)
-    width = min(max((len(r) for r in sheet.rows[:limit]), default=0), _MAX_COLS)
-    if not limit or not width:
-        return None
-    texts, cells, origin = _header_grid(sheet, limit, width)
-    numbering = [_is_numbering_row(t) for t in texts]
-    best: _Header | None = None
-    for top in range(min(limit, _SCAN_ROWS)):
-        if numbering[top] or not any(_qualifies(x) for x in cells[top]):
-            continue
-        for depth in range(1, _MAX_DEPTH + 1):
-            bottom = top + depth - 1
-            if bottom >= limit or depth > 1 and (numbering[bottom] or not any(cells[bottom])):
-                break
-            candidate = _build_header(top, depth, width, cells, origin)
-            if candidate is None:
-                continue
-            if best is None or candidate.score > best.score or (
-                    candidate.score == best.score and top > best.top and top <= best.bottom):
-                best = candidate
-    if best is None:
-        return None
-    # Skip blank rows and the numbering row right under the header.
-    row = best.bottom + 1
-    while row < len(sheet.rows) and not any(clean(v) for v in sheet.rows[row][:width]):
-        row += 1
-    if row < len(sheet.rows) and _is_numbering_row([clean(v) for v in sheet.rows[row][:width]]):
-        best.numbered = True
-        best.data_start = row + 1
-    return best
+def _fields(header: Header) -> list[str]:
+    return [f for f in STATS_FIELDS if f in header.roles]
+
+
+_TEMPLATE_LABELS = {UNIT: TEMPLATE_UNIT, MONTH: TEMPLATE_MONTH, YEAR: TEMPLATE_YEAR, **FIELD_LABELS}
+
+
+def _exact_template(header: Header) -> bool:
+    """The project's own template: one header row with exactly its labels."""
+    return header.depth == 1 and all(r in header.roles for r in (UNIT, MONTH, YEAR)) and all(
+        fold(header.labels[c]) == fold(_TEMPLATE_LABELS[r]) for r, c in header.roles.items() if r in _TEMPLATE_LABELS)
+
+
+def _find_header(sheet: Sheet) -> Header | None:
+    """The best-scoring statistics header in a sheet (one to four rows deep)."""
+    return find_header(sheet, VOCABULARY, resolve=_resolve_late)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -475,21 +257,11 @@ def _year_cell(value) -> int | None:
 
 BLANK, UNIT_ROW, GROUP_ROW, TOTAL_ROW, END_ROW, SKIP_ROW = range(6)
 
-_TOTAL_LABEL = re.compile(r"(?:tong cong|tong so|tong|cong|toan (?:tinh|huyen|xa|thanh pho|thi xa))(?:\s*[:(].*)?")
-_NUMBERED_GROUP = re.compile(r"(?:[ivxl]+|[a-h])\s*[.):/-]\s*\S.*|[ivxl]+")
-_NAMED_GROUP = re.compile(
-    r"(?:khoi|nhom) .*|(?:cac )?(?:so,? ban,? nganh|huyen,? thi xa|xa,? phuong,? thi tran)(?:,? .*)?"
-    r"|cap (?:tinh|huyen|xa|so)(?: .*)?|(?:cac )?co quan (?:cap )?(?:tinh|huyen|xa)")
-_GROUP_STT = re.compile(r"[IVXL]+\.?|[A-H]\.?")  # case-sensitive: "a", "b" often number sub-items
-_END_MARKER = re.compile(
-    r"(?:nguoi (?:lap|tong hop|ky)|thu truong|ghi chu|lanh dao|ky ten|\(?ky,? (?:ghi ro|dong dau)|xac nhan"
-    r"|kt\.? |tm\.? |q\. |chu tich|pho chu tich|giam doc|truong phong|chanh van phong|noi nhan|luu:)")
-_DATE_LINE = re.compile(r"\bngay\b\s*[\d.…_ ]*\s*thang\b\s*[\d.…_ ]*\s*nam\b")
-
-
-def _is_end_text(folded: str) -> bool:
-    """Notes, signatures and the date line below a table ("Người lập biểu", "* Ghi chú: …", "Ia Pa, ngày …")."""
-    return bool(_END_MARKER.match(folded.lstrip("*-+•. ")) or _DATE_LINE.search(folded))
+_TOTAL_LABEL = TOTAL_LABEL
+_NUMBERED_GROUP = NUMBERED_GROUP
+_NAMED_GROUP = NAMED_GROUP
+_GROUP_STT = GROUP_STT
+_is_end_text = is_end_text
 
 
 _BRACKETED_NUMBER = re.compile(r"\(\s*\w{1,3}\s*\)")
@@ -689,7 +461,7 @@ def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @dataclass
 class _SheetData:
     sheet: str
-    header: _Header
+    header: Header
     frame: pd.DataFrame  # unit rows: RECORD_COLUMNS + "_key", "_known"
     grouped: bool  # group or total rows were seen
 
@@ -698,7 +470,7 @@ def _row_text(row: list) -> list[str]:
     return [fold(v) for v in row if isinstance(v, str) and v.strip()]
 
 
-def _read_sheet(sheet: Sheet, header: _Header, period: _Period, units: _UnitClassifier,
+def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClassifier,
                 out: _Messages) -> _SheetData | None:
     name = sheet.name
     roles = header.roles
@@ -706,7 +478,7 @@ def _read_sheet(sheet: Sheet, header: _Header, period: _Period, units: _UnitClas
     rows = sheet.rows[start:]
     n = len(rows)
     excel_row = np.arange(start + 1, start + 1 + n)  # Excel's 1-based row numbers
-    fields = header.fields
+    fields = _fields(header)
 
     columns = _columns(rows, sorted(set(roles.values())))
     field_raw = {f: columns[roles[f]] for f in fields}
@@ -804,7 +576,7 @@ def _read_sheet(sheet: Sheet, header: _Header, period: _Period, units: _UnitClas
     return _SheetData(name, header, frame, grouped)
 
 
-def _row_periods(columns, unit_idx, excel_row, header: _Header, period: _Period, name: str, out: _Messages):
+def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, name: str, out: _Messages):
     """(year, month, valid) arrays for the unit rows: from the period columns, else the sheet's period.
 
     The year comes from the month cell ("01/2019", a date), else the year column, else the sheet's period.
@@ -873,9 +645,9 @@ def _row_periods(columns, unit_idx, excel_row, header: _Header, period: _Period,
     return years.astype(np.int64), months, ok
 
 
-def _check_rows(frame: pd.DataFrame, header: _Header, name: str, out: _Messages) -> None:
+def _check_rows(frame: pd.DataFrame, header: Header, name: str, out: _Messages) -> None:
     """Parts above their total (errors) and the identities of domain.md §2 (warnings), row by row."""
-    present = set(header.fields)
+    present = set(_fields(header))
     rows = frame["row"].to_numpy()
     values = {f: frame[f].to_numpy() for f in present}
 
@@ -922,10 +694,10 @@ def _check_rows(frame: pd.DataFrame, header: _Header, name: str, out: _Messages)
                          f"{sum_at(['resolved_total', 'pending_total'], j)}.")
 
 
-def _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, header: _Header, name: str,
+def _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, header: Header, name: str,
                  out: _Messages) -> None:
     """Group and total rows are never units; their figures are compared with the sums of the units they cover."""
-    fields = header.fields
+    fields = _fields(header)
     if not fields or not len(unit_idx):
         return
     unit_values = np.column_stack([data[f] for f in fields])  # one row per unit row
@@ -1032,6 +804,8 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
             findings.warn(f"Cột “{header.labels.get(ignored, column_letter(ignored))}” trùng nghĩa với cột "
                           f"“{header.labels.get(used, column_letter(used))}”; chỉ đọc cột thứ nhất.",
                           sheet.name, header.top + 1, header.labels.get(ignored, column_letter(ignored)))
+        for col in numeric_unmapped(sheet, header):
+            findings.warn(unmapped_message(header, col), sheet.name, header.top + 1, header.column_label(col))
         missing = [f for f in REQUIRED_FIELDS if f not in header.roles]
         for f in missing:
             sub, group = _COLUMN_NAMES.get(f, (FIELD_LABELS[f], ""))
@@ -1060,7 +834,7 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
         if p.frame.empty:
             findings.warn("Bảng không có dòng số liệu nào của đơn vị.", p.sheet, p.header.data_start + 1)
 
-    present_by_sheet = {p.sheet: set(p.header.fields) for p in parts}
+    present_by_sheet = {p.sheet: set(_fields(p.header)) for p in parts}
     unit_labels = {p.sheet: p.header.label(UNIT) for p in parts}
     carried_labels = {p.sheet: p.header.label("received_carried") for p in parts
                       if "received_carried" in p.header.roles}
@@ -1101,7 +875,7 @@ def _layout(parts: list[_SheetData], tables) -> str:
     headers = [p.header for p in parts] or [h for _, h in tables]
     if any(h.depth > 1 or h.numbered for h in headers) or any(p.grouped for p in parts):
         return "bieu06"
-    if headers and all(h.exact_template for h in headers):
+    if headers and all(_exact_template(h) for h in headers):
         return "template"
     return "flat"
 

@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from .findings import Findings
-from .targets import Target, met
-from .text import NumberError, clean, fold, parse_points
+from ..findings import Findings
+from ..read.targets import Target
+from .status import met
+from ..read.text import NumberError, clean, fold, parse_points
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .plan import Plan
+    from ..read.plan import Plan
 
 RULE_KINDS: tuple[str, ...] = ("threshold", "bands", "proportional", "manual")
 

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import formatting as fmt
-from .metrics import METRIC_TO_RATE, RATES, rate
-from .plan import Criterion, Plan
-from .procedures import procedure_rates
+from .. import formatting as fmt
+from .metrics import METRIC_TO_RATE, RATES, procedure_rates, rate
+from ..read.plan import Criterion, Plan
 from .rules import Rule, default_rule, points, points_for_status, rules_from_json
 from .status import classify
-from .targets import Target
+from ..read.targets import Target
 
 PROCEDURE_METRICS = ("online_procedures_used", "bcci_procedures_used", "one_stop_coverage", "publication_rate")
 PROGRESS_STATUS_TO_STATUS = {"done": "met", "in_progress": "close", "not_done": "behind"}
@@ -262,7 +261,7 @@ def score_for_period(store, start: str | None = None, end: str | None = None, un
     if start is None and end is not None:
         start = f"{end[:4]}-01"
     year = int((end or start or "0")[:4]) or None
-    from .views import plan_for
+    from ..store.database import plan_for
 
     plan = plan_for(store, year)
     if plan is None:

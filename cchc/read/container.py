@@ -1,14 +1,9 @@
-"""Open an uploaded workbook safely and hand back its sheets as plain grids of cell values.
-
-Every failure becomes a Vietnamese message: an empty, renamed, truncated or encrypted file, a web page or a Word
-document with an Excel name, a zip that would inflate past the limit, macros, formulas whose values were never saved,
-a cell calamine cannot read (named by sheet, row and column).
+"""The container guard: everything that happens to an upload before python-calamine sees a byte of it.
 
 A workbook is untrusted input, and python-calamine materialises whatever a file describes: a 2 KB .xlsx with one
 cell at XFD1048576 asks it for 17 billion cells and aborts the process; a 16 KB file whose 300 cells all point to
 one 10 MB shared string takes 6 GB; an .ods row "repeated 5.000 times" with a cell "repeated 16.384 times" does the
-same; a 5 KB .xls whose DIMENSIONS record claims 4 billion rows makes it reserve 43 TB. So, before calamine sees a
-byte of an .xlsx/.ods, this module
+same; a 5 KB .xls whose DIMENSIONS record claims 4 billion rows makes it reserve 43 TB. So this module
 
 * judges the zip container from its central directory alone (declared sizes, compression ratios, number of parts,
   overlapping or out-of-file parts, encryption flags, compression methods): a zip bomb is refused before inflating;
@@ -18,35 +13,30 @@ byte of an .xlsx/.ods, this module
   allocate them), the bytes of shared text the cells will be copied from, merged ranges and formulas without a saved
   value. XML written the usual way goes through a fast regex pass; anything else is followed tag by tag (expat,
   DTDs refused) with calamine's own rules. calamine opens a zip with the first of its readers that accepts it (xlsx,
-  then xlsb, then ods), so an .xlsb part is refused and a content.xml beside an .xlsx is scanned as well.
+  then xlsb, then ods), so an .xlsb part is refused and a content.xml beside an .xlsx is scanned as well;
+* recognises what is not a workbook at all (a web page, a Word document, an encrypted or renamed file) and says so.
 
-Legacy .xls (BIFF) files are read by calamine in a child process with a memory and CPU limit, because their records
-are not scanned here; the child's answer comes back through an unpickler that accepts plain values only.
-
-Cell text is never evaluated: values are copied as text or numbers; "=cmd|' /C calc'!A0" stays that text.
+`inspect_upload` is the entry point; cchc.read.grid reads the cells once it has passed. Every refusal is a
+Vietnamese message (WorkbookRefused), located by sheet, row and column where the file allows.
 """
+
 
 from __future__ import annotations
 
 import html
 import io
-import os
-import pickle
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from xml.parsers import expat
 
-import python_calamine
 
-from .findings import Findings, WorkbookRefused
+from ..findings import Findings, WorkbookRefused
 from .text import column_letter
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -84,29 +74,6 @@ _ZIP64_EOCD = b"PK\x06\x06"
 _SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
 
 MB = 1024 * 1024
-
-
-@dataclass
-class Sheet:
-    name: str
-    rows: list[list]  # rows[0] is Excel row 1, rows[r][0] is column A
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1), 0-based inclusive
-
-    def cell(self, row: int, col: int):
-        if row < len(self.rows) and col < len(self.rows[row]):
-            return self.rows[row][col]
-        return None
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
-
-
-@dataclass
-class Workbook:
-    sheets: list[Sheet]
-    # cells that hold a formula but no saved value, by sheet name: ["C5", ...]
-    unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1302,147 +1269,33 @@ def _scan_ods(view: memoryview, parts: dict[str, _Part], verify_others: bool = T
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reading the cells with calamine
-# ---------------------------------------------------------------------------------------------------------------
-
-def _clean_merges(raw_merges, rows: list[list], name: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges clipped to the grid, in file order, without exact duplicates.
-
-    Ranges that cover more cells together than the sheet has must overlap, which never happens in a file Excel
-    wrote (it reports such a file as damaged); they are refused, so whatever a reader does per merged cell is
-    bounded by the size of the sheet (a few hundred bytes of XML could otherwise ask for billions of steps).
-    """
-    if raw_merges is None:
-        return []
-    if len(raw_merges) > MAX_MERGED_RANGES:
-        raise _refuse(f"Sheet “{name}” có quá nhiều vùng gộp ô ({_count(len(raw_merges))}). " + RESAVE)
-    height = len(rows)
-    width = max((len(r) for r in rows), default=0)
-    merged: dict[tuple[int, int, int, int], None] = {}
-    for (r0, c0), (r1, c1) in raw_merges:
-        if r1 < r0:
-            r0, r1 = r1, r0
-        if c1 < c0:
-            c0, c1 = c1, c0
-        if r0 >= height or c0 >= width:
-            continue
-        merged[(r0, c0, min(r1, height - 1), min(c1, width - 1))] = None
-    area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merged)
-    if area > height * width:
-        raise _refuse(f"Sheet “{name}” có các vùng gộp ô chồng lên nhau (tệp bị hỏng). " + RESAVE)
-    return list(merged)
-
-
-def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, list[list], list]]:
-    """(name, rows, merged) of every sheet. Raises WorkbookRefused."""
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(book.sheet_names)
-        if len(names) > MAX_SHEETS:
-            raise _refuse(f"Tệp có quá nhiều sheet ({_count(len(names))}; giới hạn {MAX_SHEETS}).")
-        out = []
-        total = 0
-        for name in names:
-            raw = book.get_sheet_by_name(name)
-            end = raw.end
-            if end is not None:
-                cells = (end[0] + 1) * (end[1] + 1)
-                total += cells
-                if total > max_cells:
-                    raise _too_many_cells(f"Sheet “{name}”", end[0] + 1, end[1] + 1, total)
-            rows = raw.to_python(skip_empty_area=False)
-            try:
-                merges = raw.merged_cell_ranges
-            except Exception:  # merged ranges are a hint only; some formats do not carry them
-                merges = None
-            out.append((name, [list(r) for r in rows], merges))
-        return out
-    except WorkbookRefused:
-        raise
-    except python_calamine.PasswordError:
-        raise _refuse(PASSWORD) from None
-    except MemoryError:
-        raise _refuse("Tệp quá lớn để đọc: không đủ bộ nhớ. Hãy tách tệp hoặc xóa các dòng, cột thừa.") from None
-    except Exception as exc:  # calamine raises several types for broken files; all mean "unreadable"
-        raise _refuse(f"Tệp Excel bị hỏng, không đọc được nội dung ({type(exc).__name__}). {RESAVE}") from None
-    except BaseException as exc:  # a Rust panic inside calamine arrives as pyo3's PanicException (a BaseException)
-        if type(exc).__name__ == "PanicException":
-            raise _refuse(f"Tệp Excel bị hỏng, không đọc được nội dung (lỗi bên trong bộ đọc). {RESAVE}") from None
-        raise
-
-
-# A legacy .xls is read in a child process that cannot take more than XLS_CHILD_MEMORY_BYTES nor run longer than
-# XLS_CHILD_CPU_SECONDS: BIFF records are not scanned here, and a small .xls can ask calamine for gigabytes.
-_CHILD = """
-import sys
-sys.path.insert(0, sys.argv[1])
-from cchc.workbook import _child_main
-_child_main()
-"""
-
-_ALLOWED_CLASSES = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
-                    ("datetime", "timezone")}
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        if (module, name) in _ALLOWED_CLASSES:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name}")
-
-
-def _child_main() -> None:  # pragma: no cover - runs in the child process
-    import resource
-
-    memory, seconds = int(sys.argv[2]), int(sys.argv[3])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    data = sys.stdin.buffer.read()
-    try:
-        result = ("ok", _read_calamine(data))
-    except WorkbookRefused as refused:
-        result = ("refused", [f.message for f in refused.findings.errors])
-    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
-
-
-def _read_xls_in_child(data: bytes):
-    root = str(Path(__file__).resolve().parent.parent)
-    try:
-        done = subprocess.run([sys.executable, "-I", "-c", _CHILD, root, str(XLS_CHILD_MEMORY_BYTES),
-                               str(XLS_CHILD_CPU_SECONDS)], input=data, capture_output=True,
-                              timeout=XLS_CHILD_CPU_SECONDS * 2 + 30)
-    except subprocess.TimeoutExpired:
-        raise _refuse("Tệp .xls quá lớn hoặc bị hỏng: đọc quá lâu. Hãy mở bằng Excel, lưu lại dạng .xlsx rồi tải "
-                      "lên.") from None
-    if done.returncode != 0 or not done.stdout:
-        raise _refuse("Tệp .xls quá lớn hoặc bị hỏng, không đọc được an toàn. Hãy mở bằng Excel, lưu lại dạng .xlsx "
-                      "rồi tải lên.")
-    try:
-        status, payload = _SafeUnpickler(io.BytesIO(done.stdout)).load()
-    except Exception:
-        raise _corrupt("không đọc được kết quả") from None
-    if status == "refused":
-        raise _refuse(payload[0] if payload else "Tệp Excel bị hỏng.")
-    return payload
-
-
-def _xls_in_child_available() -> bool:
-    return os.name == "posix"
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------------------------
 
-def load_workbook(data: bytes, filename: str = "") -> Workbook:
-    """Read every sheet of an .xlsx/.xlsm/.xls/.ods file given as bytes. Raises WorkbookRefused."""
+@dataclass
+class Upload:
+    """What the guard learnt of an upload that passed: its format and what calamine must be told or asked."""
+    data: bytes
+    format: str  # "xlsx" | "ods" | "xls"
+    unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name → ["C5", ...]
+    _view: memoryview | None = None
+    _parts: dict | None = None
+    _scan: object = None
+
+    def diagnose(self) -> WorkbookRefused | None:
+        """After calamine failed on an .xlsx: the cell it choked on, located, when one can be found."""
+        if self.format != "xlsx" or self._scan is None:
+            return None
+        return _diagnose_xlsx(self._view, self._parts, self._scan)
+
+
+def inspect_upload(data: bytes, filename: str = "") -> Upload:
+    """Check an upload before any cell is read: size, container, zip parts, sheet XML. Raises WorkbookRefused."""
     if data is None or not len(data):
         raise _refuse("Tệp rỗng (0 byte).")
     data = bytes(data)
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(f"Tệp quá lớn ({len(data) / MB:.0f} MB); giới hạn là {MAX_FILE_BYTES // MB} MB.")
-    unsaved: dict[str, list[str]] = {}
     if data.startswith(_ZIP_MAGIC):
         view = memoryview(data)
         parts = {p.key: p for p in _zip_parts(data)}
@@ -1451,26 +1304,12 @@ def load_workbook(data: bytes, filename: str = "") -> Workbook:
             raise _refuse(MACRO)
         if kind == "xlsx":
             scan = _scan_xlsx(view, parts)
-            unsaved = scan.unsaved
             if "content.xml" in parts:  # calamine reads the zip as .ods when its .xlsx reader fails to open it
                 _scan_ods(view, parts, verify_others=False)
-            try:
-                read = _read_calamine(data)
-            except WorkbookRefused as refused:
-                located = _diagnose_xlsx(view, parts, scan) if "bị hỏng" in refused.findings.errors[0].message else None
-                raise located or refused from None
-        else:
-            _scan_ods(view, parts)
-            read = _read_calamine(data)
-    elif data.startswith(_OLE_MAGIC):
+            return Upload(data, "xlsx", scan.unsaved, view, parts, scan)
+        _scan_ods(view, parts)
+        return Upload(data, "ods")
+    if data.startswith(_OLE_MAGIC):
         _check_ole(data, filename)
-        read = _read_xls_in_child(data) if _xls_in_child_available() else _read_calamine(data)
-    else:
-        raise _not_a_workbook(data, filename)
-    sheets = []
-    for i, (name, rows, merges) in enumerate(read):
-        if not (name or "").strip():  # an .ods table may have no name; every message must be able to name its sheet
-            unsaved.pop(name, None)
-            name = f"Sheet{i + 1}"
-        sheets.append(Sheet(name=name, rows=rows, merged=_clean_merges(merges, rows, name)))
-    return Workbook(sheets=sheets, unsaved_formulas=unsaved)
+        return Upload(data, "xls")
+    raise _not_a_workbook(data, filename)

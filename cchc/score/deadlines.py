@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .text import fold
+from ..read.text import fold
 
 # The due day of a period: None = the period's last day; an int d = day d of the period's last month (clamped to
 # the month's length). See the module docstring.

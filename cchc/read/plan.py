@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .findings import Findings, WorkbookRefused
-from .registry import Registry, load_registry
+from ..findings import Findings, WorkbookRefused
+from ..registry import Registry, load_registry
 from .targets import Target, describe_missing, parse_target
 from .text import FOOTER_LINE, NumberError, clean, criterion_code, fold, parse_points
-from .workbook import Sheet, Workbook, load_workbook
+from .grid import Sheet, Workbook, load_workbook
 
 TOLERANCE = 1e-6
 

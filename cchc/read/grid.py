@@ -1,0 +1,202 @@
+"""The grid reader: an upload that passed the container guard (cchc.read.container), read into plain grids.
+
+Every sheet becomes a `Sheet`: rows of cell values as python-calamine gives them (text, numbers, dates, None) and its
+merged ranges, clipped to the grid. Legacy .xls (BIFF) files are read by calamine in a child process with a memory
+and CPU limit, because their records are not scanned by the guard; the child's answer comes back through an
+unpickler that accepts plain values only. Cell text is never evaluated: "=cmd|' /C calc'!A0" stays that text.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from ..findings import WorkbookRefused
+from .container import (MAX_CELLS, MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_MERGED_RANGES, MAX_SHEETS,  # noqa: F401
+                        MAX_ZIP_ENTRIES, MB, PASSWORD, RESAVE, XLS_CHILD_CPU_SECONDS, XLS_CHILD_MEMORY_BYTES,
+                        _corrupt, _count, _refuse, _too_many_cells, column_name, inspect_upload)
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]  # rows[0] is Excel row 1, rows[r][0] is column A
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1), 0-based inclusive
+
+    def cell(self, row: int, col: int):
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    # cells that hold a formula but no saved value, by sheet name: ["C5", ...]
+    unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the cells with calamine
+# ---------------------------------------------------------------------------------------------------------------
+
+def _clean_merges(raw_merges, rows: list[list], name: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges clipped to the grid, in file order, without exact duplicates.
+
+    Ranges that cover more cells together than the sheet has must overlap, which never happens in a file Excel
+    wrote (it reports such a file as damaged); they are refused, so whatever a reader does per merged cell is
+    bounded by the size of the sheet (a few hundred bytes of XML could otherwise ask for billions of steps).
+    """
+    if raw_merges is None:
+        return []
+    if len(raw_merges) > MAX_MERGED_RANGES:
+        raise _refuse(f"Sheet “{name}” có quá nhiều vùng gộp ô ({_count(len(raw_merges))}). " + RESAVE)
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    merged: dict[tuple[int, int, int, int], None] = {}
+    for (r0, c0), (r1, c1) in raw_merges:
+        if r1 < r0:
+            r0, r1 = r1, r0
+        if c1 < c0:
+            c0, c1 = c1, c0
+        if r0 >= height or c0 >= width:
+            continue
+        merged[(r0, c0, min(r1, height - 1), min(c1, width - 1))] = None
+    area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merged)
+    if area > height * width:
+        raise _refuse(f"Sheet “{name}” có các vùng gộp ô chồng lên nhau (tệp bị hỏng). " + RESAVE)
+    return list(merged)
+
+
+def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, list[list], list]]:
+    """(name, rows, merged) of every sheet. Raises WorkbookRefused."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        if len(names) > MAX_SHEETS:
+            raise _refuse(f"Tệp có quá nhiều sheet ({_count(len(names))}; giới hạn {MAX_SHEETS}).")
+        out = []
+        total = 0
+        for name in names:
+            raw = book.get_sheet_by_name(name)
+            end = raw.end
+            if end is not None:
+                cells = (end[0] + 1) * (end[1] + 1)
+                total += cells
+                if total > max_cells:
+                    raise _too_many_cells(f"Sheet “{name}”", end[0] + 1, end[1] + 1, total)
+            rows = raw.to_python(skip_empty_area=False)
+            try:
+                merges = raw.merged_cell_ranges
+            except Exception:  # merged ranges are a hint only; some formats do not carry them
+                merges = None
+            out.append((name, [list(r) for r in rows], merges))
+        return out
+    except WorkbookRefused:
+        raise
+    except python_calamine.PasswordError:
+        raise _refuse(PASSWORD) from None
+    except MemoryError:
+        raise _refuse("Tệp quá lớn để đọc: không đủ bộ nhớ. Hãy tách tệp hoặc xóa các dòng, cột thừa.") from None
+    except Exception as exc:  # calamine raises several types for broken files; all mean "unreadable"
+        raise _refuse(f"Tệp Excel bị hỏng, không đọc được nội dung ({type(exc).__name__}). {RESAVE}") from None
+    except BaseException as exc:  # a Rust panic inside calamine arrives as pyo3's PanicException (a BaseException)
+        if type(exc).__name__ == "PanicException":
+            raise _refuse(f"Tệp Excel bị hỏng, không đọc được nội dung (lỗi bên trong bộ đọc). {RESAVE}") from None
+        raise
+
+
+# A legacy .xls is read in a child process that cannot take more than XLS_CHILD_MEMORY_BYTES nor run longer than
+# XLS_CHILD_CPU_SECONDS: BIFF records are not scanned here, and a small .xls can ask calamine for gigabytes.
+_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from cchc.read.grid import _child_main
+_child_main()
+"""
+
+_ALLOWED_CLASSES = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
+                    ("datetime", "timezone")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) in _ALLOWED_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _child_main() -> None:  # pragma: no cover - runs in the child process
+    import resource
+
+    memory, seconds = int(sys.argv[2]), int(sys.argv[3])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    data = sys.stdin.buffer.read()
+    try:
+        result = ("ok", _read_calamine(data))
+    except WorkbookRefused as refused:
+        result = ("refused", [f.message for f in refused.findings.errors])
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+def _read_xls_in_child(data: bytes):
+    root = str(Path(__file__).resolve().parents[2])
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", _CHILD, root, str(XLS_CHILD_MEMORY_BYTES),
+                               str(XLS_CHILD_CPU_SECONDS)], input=data, capture_output=True,
+                              timeout=XLS_CHILD_CPU_SECONDS * 2 + 30)
+    except subprocess.TimeoutExpired:
+        raise _refuse("Tệp .xls quá lớn hoặc bị hỏng: đọc quá lâu. Hãy mở bằng Excel, lưu lại dạng .xlsx rồi tải "
+                      "lên.") from None
+    if done.returncode != 0 or not done.stdout:
+        raise _refuse("Tệp .xls quá lớn hoặc bị hỏng, không đọc được an toàn. Hãy mở bằng Excel, lưu lại dạng .xlsx "
+                      "rồi tải lên.")
+    try:
+        status, payload = _SafeUnpickler(io.BytesIO(done.stdout)).load()
+    except Exception:
+        raise _corrupt("không đọc được kết quả") from None
+    if status == "refused":
+        raise _refuse(payload[0] if payload else "Tệp Excel bị hỏng.")
+    return payload
+
+
+def _xls_in_child_available() -> bool:
+    return os.name == "posix"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------------------------
+
+def load_workbook(data: bytes, filename: str = "") -> Workbook:
+    """Read every sheet of an .xlsx/.xlsm/.xls/.ods file given as bytes. Raises WorkbookRefused."""
+    upload = inspect_upload(data, filename)
+    if upload.format == "xls":
+        read = _read_xls_in_child(upload.data) if _xls_in_child_available() else _read_calamine(upload.data)
+    else:
+        try:
+            read = _read_calamine(upload.data)
+        except WorkbookRefused as refused:
+            located = upload.diagnose() if "bị hỏng" in refused.findings.errors[0].message else None
+            raise located or refused from None
+    unsaved = dict(upload.unsaved_formulas)
+    sheets = []
+    for i, (name, rows, merges) in enumerate(read):
+        if not (name or "").strip():  # an .ods table may have no name; every message must be able to name its sheet
+            unsaved.pop(name, None)
+            name = f"Sheet{i + 1}"
+        sheets.append(Sheet(name=name, rows=rows, merged=_clean_merges(merges, rows, name)))
+    return Workbook(sheets=sheets, unsaved_formulas=unsaved)

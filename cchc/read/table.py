@@ -1,0 +1,436 @@
+"""Find a table in a sheet, for every workbook kind: its header block, the label path of every column, the field
+each column holds, and the rows around the data (numbering row, group and total rows, notes and signatures).
+
+What a kind recognises is data, not code: a vocabulary file `cchc/read/vocabularies/<kind>.toml` (see
+`vocabularies/README.md`) lists, one entry per canonical field, the label patterns, the group the column must sit
+under, the words that exclude a match and the unit of its values. The readers (plan, stats, progress, procedures)
+keep only the checks that are theirs alone.
+
+The header block is one to `rows` rows deep (merged cells, a group label spread over its sub-columns, title lines
+above it) and is looked for in the first `scan_rows` rows and `scan_columns` columns only, so the work is linear in
+the cells looked at whatever a file holds. Labels are normalised and classified once per distinct text per sheet
+(a memo per call, which distinct labels cannot defeat).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .grid import Sheet, Workbook
+from .text import clean, column_letter, fold
+
+VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabularies"
+PATH_SEPARATOR = " › "  # how a column's label path is shown: "Số hồ sơ đã giải quyết › Trước hạn"
+UNMAPPED_SAMPLE_ROWS = 200  # data rows looked at to tell whether a column nobody reads holds figures
+
+_TOKEN = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _compile(patterns, defines: dict[str, str]) -> tuple[re.Pattern, ...]:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return tuple(re.compile(_TOKEN.sub(lambda m: defines[m.group(1)], p)) for p in patterns or ())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One way a column can be recognised. The first entry that applies decides; field "" means "recognised,
+    not read" (a rate, a note), so no later entry can claim the column."""
+    field: str
+    match: tuple[re.Pattern, ...] = ()  # the normalised label matches one of these whole
+    contains: tuple[re.Pattern, ...] = ()  # ... and holds every one of these
+    any: tuple[re.Pattern, ...] = ()  # ... and at least one of these
+    exclude: tuple[re.Pattern, ...] = ()  # ... and none of these
+    under: tuple[str, ...] = ()  # the group it must sit under ("none": outside any group); else the next entry
+    never_under: tuple[str, ...] = ()  # under these groups the label means nothing that is read: left unmapped
+    above: tuple[re.Pattern, ...] = ()  # a label above it must match one of these
+    template: bool = False  # matches the kind's own template labels (given by the reader), exactly
+    unit: str = ""  # count | points | text | year | month | period | percent | date
+
+    def label_matches(self, leaf: str, template: dict[str, str]) -> bool:
+        if self.template:
+            return leaf in template
+        if self.match and not any(p.fullmatch(leaf) for p in self.match):
+            return False
+        if any(not p.search(leaf) for p in self.contains):
+            return False
+        if self.any and not any(p.search(leaf) for p in self.any):
+            return False
+        if not (self.match or self.contains or self.any):
+            return False
+        return not any(p.search(leaf) for p in self.exclude)
+
+
+@dataclass(frozen=True)
+class Accept:
+    """When a header row block counts as this kind's table."""
+    require: tuple[str, ...] = ()  # every one of these roles
+    require_any: tuple[str, ...] = ()  # at least one of these
+    min_counts: int = 0  # roles whose unit is "count"
+    min_columns: int = 0  # roles of any kind
+
+    def __call__(self, roles: dict[str, int], vocabulary: "Vocabulary") -> bool:
+        if any(r not in roles for r in self.require):
+            return False
+        if self.require_any and not any(r in roles for r in self.require_any):
+            return False
+        if sum(1 for r in roles if vocabulary.units.get(r) == "count") < self.min_counts:
+            return False
+        return len(roles) >= self.min_columns
+
+
+class Vocabulary:
+    """A workbook kind's header vocabulary, loaded from its TOML file."""
+
+    def __init__(self, kind: str, spec: dict, template_labels: dict[str, str] | None = None):
+        self.kind = kind
+        self._normalised: dict[str, str] = {}
+        self._classified: dict[tuple[str, ...], str | None] = {}
+        defines = spec.get("define", {})
+        label = spec.get("label", {})
+        self.max_folded = int(label.get("max_folded_length", 0))
+        self.max_length = int(label.get("max_length", 0))
+        self.section_label_max = int(label.get("section_label_max", 60))
+        self.steps: list[tuple[re.Pattern | None, str]] = []
+        for step in label.get("normalise", []):
+            if "strip" in step:
+                self.steps.append((None, step["strip"]))
+            else:
+                self.steps.append((re.compile(_TOKEN.sub(lambda m: defines[m.group(1)], step["pattern"])),
+                                   step.get("replace", " ")))
+        self.sections = [(s["name"], _compile(s["pattern"], defines)[0]) for s in spec.get("section", [])]
+        self.entries = [Entry(field=e.get("field", ""), match=_compile(e.get("match"), defines),
+                              contains=_compile(e.get("contains"), defines), any=_compile(e.get("any"), defines),
+                              exclude=_compile(e.get("exclude"), defines), under=tuple(e.get("under", ())),
+                              never_under=tuple(e.get("never_under", ())), above=_compile(e.get("above"), defines),
+                              template=bool(e.get("template", False)), unit=e.get("unit", ""))
+                        for e in spec.get("column", [])]
+        self.units = {e.field: e.unit for e in self.entries if e.field and not e.template}
+        self.template = {self.normalise(text): name for name, text in (template_labels or {}).items()}
+        for name in self.template.values():
+            self.units.setdefault(name, "count")
+        header = spec.get("header", {})
+        self.header_rows = int(header.get("rows", 1))
+        self.scan_rows = int(header.get("scan_rows", 60))
+        self.scan_columns = int(header.get("scan_columns", 150))
+        self.choose = header.get("choose", "best")
+        self.text_only = bool(header.get("text_cells_only", False))
+        self.weights: dict[str, int] = dict(header.get("weights", {}))
+        self.accept = [Accept(tuple(a.get("require", ())), tuple(a.get("require_any", ())),
+                              int(a.get("min_counts", 0)), int(a.get("min_columns", 0)))
+                       for a in header.get("accept", [{}])]
+
+    # Memos bounded by the vocabulary's own labels plus what one sheet's header block can hold; cleared past that,
+    # so a file with millions of distinct labels costs linear time, never an unbounded cache.
+    _MEMO_LIMIT = 50_000
+
+    def normalise(self, label: object) -> str:
+        text = label if isinstance(label, str) else clean(label)
+        hit = self._normalised.get(text)
+        if hit is not None:
+            return hit
+        out = fold(text)
+        if self.max_folded and len(out) > self.max_folded:
+            out = ""
+        for pattern, replace in self.steps if out else ():
+            out = out.strip(replace) if pattern is None else pattern.sub(replace, out)
+        if len(self._normalised) > self._MEMO_LIMIT:
+            self._normalised.clear()
+        self._normalised[text] = out
+        return out
+
+    def section(self, labels: Sequence[str]) -> str | None:
+        """The group a column sits under: searched in the labels above it, nearest first."""
+        for label in reversed(labels):
+            for name, pattern in self.sections:
+                if pattern.search(label):
+                    return name
+        return None
+
+    def classify(self, path: tuple[str, ...]) -> str | None:
+        """The role of a column from its normalised label path (group › sub-group › label), or None."""
+        hit = self._classified.get(path, False)
+        if hit is not False:
+            return hit
+        role = self._classify(path)
+        if len(self._classified) > self._MEMO_LIMIT:
+            self._classified.clear()
+        self._classified[path] = role
+        return role
+
+    def _classify(self, path: tuple[str, ...]) -> str | None:
+        leaf = path[-1]
+        if not leaf or self.max_length and len(leaf) > self.max_length:
+            return None
+        section = self.section(path[:-1]) if self.sections else None
+        for entry in self.entries:
+            if not entry.label_matches(leaf, self.template):
+                continue
+            if section is not None and section in entry.never_under:
+                return None
+            if entry.under and (section or "none") not in entry.under:
+                continue
+            if entry.above and not any(p.search(a) for a in path[:-1] for p in entry.above):
+                continue
+            return (self.template[leaf] if entry.template else entry.field) or None
+        return None
+
+    def names_a_group(self, label: str) -> bool:
+        return bool(label) and len(label) < self.section_label_max and self.section((label,)) is not None
+
+    def qualifies(self, label: str) -> bool:
+        """Can this header cell start a header block (it names a field or a group)?"""
+        if not label:
+            return False
+        norm = self.normalise(label)
+        return self.classify((norm,)) is not None or self.names_a_group(norm)
+
+    def score(self, roles: dict[str, int]) -> int:
+        default = self.weights.get("default", 1)
+        return sum(self.weights.get(r, self.weights.get(self.units.get(r, ""), default)) for r in roles)
+
+    def accepts(self, roles: dict[str, int]) -> bool:
+        return any(rule(roles, self) for rule in self.accept)
+
+
+@lru_cache(maxsize=None)
+def _spec(kind: str) -> dict:
+    with open(VOCABULARY_DIR / f"{kind}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_vocabulary(kind: str, template_labels: dict[str, str] | None = None) -> Vocabulary:
+    """The vocabulary of a workbook kind ("stats", "plan", "progress", "procedures")."""
+    return Vocabulary(kind, _spec(kind), template_labels)
+
+
+def layout() -> dict:
+    """The patterns every kind shares for the rows around the data: ends, totals, groups (layout.toml)."""
+    return _spec("layout")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows around the data
+# ---------------------------------------------------------------------------------------------------------------
+
+_LAYOUT = layout()
+END_MARKER = re.compile(_LAYOUT["rows"]["end_marker"])
+END_LINE = re.compile(_LAYOUT["rows"]["end_line"])
+TOTAL_LABEL = re.compile(_LAYOUT["rows"]["total"])
+NUMBERED_GROUP = re.compile(_LAYOUT["rows"]["numbered_group"])
+NAMED_GROUP = re.compile(_LAYOUT["rows"]["named_group"])
+GROUP_STT = re.compile(_LAYOUT["rows"]["group_stt"])
+_NUMBER_CELL = re.compile(_LAYOUT["rows"]["numbering_cell"])
+
+
+def is_end_text(folded: str) -> bool:
+    """Notes, addressees, signatures and the date line below a table ("Người lập biểu", "Nơi nhận:", "* Ghi chú:",
+    "Ia Pa, ngày … tháng … năm …"): the table ends above them. Matched on `fold`ed text."""
+    return bool(END_MARKER.match(folded.lstrip("*-+•. ")) or END_LINE.search(folded))
+
+
+def is_total_label(folded: str) -> bool:
+    """"Tổng cộng", "Tổng số", "Cộng", "Toàn huyện": a row that sums the rows above it."""
+    return bool(TOTAL_LABEL.fullmatch(folded))
+
+
+def is_group_label(folded: str) -> bool:
+    """"I. Cấp huyện", "II", "Khối xã, phường, thị trấn", "Các sở, ban, ngành": a row that heads (and may sum) a
+    group of units."""
+    return bool(NUMBERED_GROUP.fullmatch(folded) or NAMED_GROUP.fullmatch(folded))
+
+
+def is_numbering_row(values: Iterable) -> bool:
+    """The "(1) (2) (3) …" (or 1 2 3 …, or A B 1 2 …) row that numbers a table's columns under its header."""
+    cells = [t for t in (v if isinstance(v, str) else clean(v) for v in values) if t]
+    cells = [c.strip() for c in cells]
+    if len(cells) < 2 or not all(_NUMBER_CELL.fullmatch(t) for t in cells):
+        return False
+    if any("(" in t for t in cells):
+        return True
+    ints = [int(t) for t in cells if t.isdigit()]
+    return len(ints) >= 2 and ints == list(range(ints[0], ints[0] + len(ints))) and (
+        len(ints) >= 3 or len(ints) == len(cells))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The header block
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Header:
+    sheet: str
+    top: int  # 0-based index of the first header row
+    bottom: int  # 0-based index of the last header row
+    data_start: int  # 0-based index of the first row below the header (after blank rows and the numbering row)
+    numbered: bool  # a "(1) (2) …" row follows the header
+    roles: dict[str, int]  # role → column index
+    labels: dict[int, str]  # column index → the column's label path as in the file, joined by " › "
+    paths: dict[int, tuple[str, ...]]  # column index → normalised label path
+    score: int
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (ignored column, column used instead)
+    unmapped: list[int] = field(default_factory=list)  # labelled columns no entry claims
+
+    @property
+    def depth(self) -> int:
+        return self.bottom - self.top + 1
+
+    def label(self, role: str) -> str:
+        col = self.roles[role]
+        return self.labels.get(col) or column_letter(col)
+
+    def column_label(self, col: int) -> str:
+        return self.labels.get(col) or column_letter(col)
+
+
+def header_grid(sheet: Sheet, limit: int, width: int, text_only: bool = False):
+    """(texts, cells, origin) of the first `limit` rows: cell texts as typed, the texts with every merged range
+    filled from its top-left cell, and the top-left cell of each merged cell."""
+    def text(value) -> str:
+        if text_only and not isinstance(value, str):
+            return ""
+        return clean(value)
+
+    texts = [[text(row[c]) if c < len(row) else "" for c in range(width)] for row in sheet.rows[:limit]]
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= limit or c0 >= width:
+            continue
+        for r in range(r0, min(r1, limit - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                origin[(r, c)] = (r0, c0)
+    cells = [[texts[origin[(r, c)][0]][origin[(r, c)][1]] if (r, c) in origin else texts[r][c]
+              for c in range(width)] for r in range(limit)]
+    return texts, cells, origin
+
+
+Resolver = Callable[[list[tuple[int, str]]], list[tuple[int, str]]]
+
+
+def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, width: int, cells, origin,
+                 resolve: Resolver | None = None) -> Header | None:
+    grid = [list(cells[top + i]) for i in range(depth)]
+    # Without merge information a group label fills to the right over the columns that have sub-labels.
+    for i in range(depth - 1):
+        carry = ""
+        for c in range(width):
+            has_children = any(cells[top + j][c] for j in range(i + 1, depth))
+            if (top + i, c) in origin:
+                carry = ""
+            elif grid[i][c]:
+                carry = grid[i][c] if has_children else ""
+            elif carry and has_children:
+                grid[i][c] = carry
+            else:
+                carry = ""
+    labels: dict[int, str] = {}
+    paths: dict[int, tuple[str, ...]] = {}
+    column_roles: list[tuple[int, str]] = []
+    unmapped: list[int] = []
+    for c in range(width):
+        path: list[str] = []
+        for i in range(depth):
+            if grid[i][c] and (not path or path[-1] != grid[i][c]):
+                path.append(grid[i][c])
+        if not path:
+            continue
+        if all(origin.get((top + i, c), (0, c))[1] != c for i in range(depth) if cells[top + i][c]):
+            continue  # covered by a label merged from a column to its left: that column holds the data
+        labels[c] = PATH_SEPARATOR.join(path)
+        paths[c] = tuple(vocabulary.normalise(p) for p in path)
+        role = vocabulary.classify(paths[c])
+        if role:
+            column_roles.append((c, role))
+        else:
+            unmapped.append(c)
+    if resolve is not None:
+        column_roles = resolve(column_roles)
+    roles: dict[str, int] = {}
+    duplicates: list[tuple[int, int]] = []
+    for c, role in column_roles:
+        if role in roles:
+            duplicates.append((c, roles[role]))
+            continue
+        roles[role] = c
+    if not vocabulary.accepts(roles):
+        return None
+    return Header(sheet=sheet.name, top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False,
+                  roles=roles, labels=labels, paths=paths, score=vocabulary.score(roles), duplicates=duplicates,
+                  unmapped=unmapped)
+
+
+def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None = None,
+                accept: Callable[[Header], bool] | None = None) -> Header | None:
+    """The header block of this kind's table in a sheet: the best-scoring (or, for "choose = first"
+    vocabularies, the first) block of one to `rows` rows that the vocabulary accepts, and `accept` too if given."""
+    depth_max = vocabulary.header_rows
+    limit = min(len(sheet.rows), vocabulary.scan_rows + depth_max + 2)
+    width = min(max((len(r) for r in sheet.rows[:limit]), default=0), vocabulary.scan_columns)
+    if not limit or not width:
+        return None
+    texts, cells, origin = header_grid(sheet, limit, width, vocabulary.text_only)
+    numbering = [is_numbering_row(t) for t in texts]
+    best: Header | None = None
+    for top in range(min(limit, vocabulary.scan_rows)):
+        if numbering[top] or not any(vocabulary.qualifies(x) for x in cells[top] if x):
+            continue
+        for depth in range(1, depth_max + 1):
+            bottom = top + depth - 1
+            if bottom >= limit or depth > 1 and (numbering[bottom] or not any(cells[bottom])):
+                break
+            candidate = build_header(sheet, vocabulary, top, depth, width, cells, origin, resolve)
+            if candidate is None or accept is not None and not accept(candidate):
+                continue
+            if best is None or candidate.score > best.score or (
+                    candidate.score == best.score and top > best.top and top <= best.bottom):
+                best = candidate
+        if best is not None and vocabulary.choose == "first":
+            break
+    if best is None:
+        return None
+    # Skip blank rows and the numbering row right under the header.
+    row = best.bottom + 1
+    while row < len(sheet.rows) and not any(clean(v) for v in sheet.rows[row][:width]):
+        row += 1
+    if row < len(sheet.rows) and is_numbering_row(sheet.rows[row][:width]):
+        best.numbered = True
+        best.data_start = row + 1
+    return best
+
+
+def find_tables(workbook: Workbook, vocabulary: Vocabulary, resolve: Resolver | None = None,
+                accept: Callable[[Header], bool] | None = None) -> list[tuple[Sheet, Header]]:
+    return [(sheet, header) for sheet in workbook.sheets
+            if (header := find_header(sheet, vocabulary, resolve, accept)) is not None]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Columns nobody reads
+# ---------------------------------------------------------------------------------------------------------------
+
+def _is_figure(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def numeric_unmapped(sheet: Sheet, header: Header, end: int | None = None) -> list[int]:
+    """The labelled columns that no vocabulary entry claims and that hold figures in the data rows."""
+    if not header.unmapped:
+        return []
+    stop = min(len(sheet.rows), end if end is not None else len(sheet.rows),
+               header.data_start + UNMAPPED_SAMPLE_ROWS)
+    rows = sheet.rows[header.data_start:stop]
+    return [c for c in header.unmapped if any(c < len(row) and _is_figure(row[c]) for row in rows)]
+
+
+def unmapped_message(header: Header, col: int) -> str:
+    return (f"Cột {column_letter(col)} “{header.column_label(col)}” có số liệu nhưng phần mềm không biết cột này "
+            "ghi gì nên không đọc. Nếu đây là số liệu cần dùng, hãy đổi tiêu đề theo mẫu.")
