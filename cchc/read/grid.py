@@ -29,6 +29,8 @@ class Sheet:
     name: str
     rows: list[list]  # rows[0] is Excel row 1, rows[r][0] is column A
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1), 0-based inclusive
+    # header grids built by cchc.read.table, shared by every kind's header search on this sheet
+    grids: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, row: int, col: int):
         if row < len(self.rows) and col < len(self.rows[row]):

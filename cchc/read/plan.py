@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from ..findings import Findings, WorkbookRefused
 from ..registry import Registry, load_registry
 from .targets import Target, describe_missing, parse_target
-from .text import FOOTER_LINE, NumberError, clean, criterion_code, fold, parse_points
+from .text import NumberError, clean, criterion_code, fold, parse_points
 from .grid import Sheet, Workbook, load_workbook
+from .table import Header, find_header, is_footer, load_vocabulary, numeric_unmapped, unmapped_message
 
 TOLERANCE = 1e-6
 
@@ -88,19 +89,8 @@ class PlanResult:
     findings: Findings
 
 
-# Header labels, folded. Each column is found by the first label it starts with or contains.
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "code": ("stt", "ma tieu chi", "so thu tu", "tt"),
-    "name": ("linh vuc/tieu chi", "linh vuc, tieu chi", "tieu chi", "noi dung"),
-    "standard": ("diem chuan", "diem toi da"),
-    "appraised": ("diem tham dinh", "diem danh gia", "diem dat duoc"),
-    "lost": ("diem bi mat", "diem mat", "diem bi tru"),
-    "solution": ("giai phap", "nhiem vu, giai phap"),
-    "lead": ("co quan chu tri", "don vi chu tri", "chu tri"),
-    "partners": ("co quan phoi hop", "don vi phoi hop", "phoi hop"),
-    "timeline": ("thoi gian thuc hien", "thoi gian", "thoi han"),
-    "note": ("ghi chu",),
-}
+# Header vocabulary: vocabularies/plan.toml.
+VOCABULARY = load_vocabulary("plan")
 _REQUIRED = ("code", "name", "standard", "appraised")
 _LABELS_VI = {"code": "STT", "name": "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "standard": "Điểm chuẩn",
               "appraised": "Điểm thẩm định", "lost": "Điểm bị mất"}
@@ -109,36 +99,10 @@ _CRITERION_CODE = re.compile(r"^([1-9]\d?)(\.\d+)+$")
 _NUMBERING = re.compile(r"^\(?\d+\)?$")
 
 
-def _header_columns(row: list) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for col, value in enumerate(row):
-        if not isinstance(value, str):  # header labels are text; skipping figures keeps the scan cheap
-            continue
-        label = fold(value)
-        if not label:
-            continue
-        for key, names in _COLUMNS.items():
-            if key in found:
-                continue
-            if any(label == n or label.startswith(n + " ") or label.startswith(n) and len(n) > 3 for n in names):
-                found[key] = col
-                break
-    return found
-
-
-# Hardening (hostile files): the header is looked for in the first 150 columns only, as in stats.py. Scanning
-# every column of 60 rows cost ~20 s of CPU for a 1,6 MB sheet 16.384 columns wide, in each detector.
-HEADER_SCAN_COLUMNS = 150
-
-
-def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    best = None
-    for r, row in enumerate(sheet.rows[:60]):
-        columns = _header_columns(row[:HEADER_SCAN_COLUMNS])
-        if {"standard", "appraised"} <= columns.keys() and len(columns) >= 4:
-            if best is None or len(columns) > len(best[1]):
-                best = (r, columns)
-    return best
+def _find_header(sheet: Sheet) -> Header | None:
+    """The plan's header row: "Điểm chuẩn" and "Điểm thẩm định" with at least two more known columns; the row
+    with the most known columns wins."""
+    return find_header(sheet, VOCABULARY)
 
 
 def sentence_case(name: str) -> str:
@@ -169,7 +133,7 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     for sheet in workbook.sheets:
         header = _find_header(sheet)
         if header:
-            located = (sheet, *header)
+            located = (sheet, header.top, header.roles)
             break
     if located is None:
         findings.error("Không tìm thấy bảng kế hoạch: cần một dòng tiêu đề có các cột “STT”, “Lĩnh vực/Tiêu chí”, "
@@ -188,6 +152,11 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
         return PlanResult(None, findings)
 
     header_text = [clean(v) for v in sheet.rows[header_row]]
+    for col, label in header.labels.items():  # a label merged from above the header row
+        if col < len(header_text) and not header_text[col]:
+            header_text[col] = label
+    for col in numeric_unmapped(sheet, header):
+        findings.warn(unmapped_message(header, col), sheet.name, header_row + 1, header.column_label(col))
     title_lines = [clean(c) for row in sheet.rows[:header_row] for c in row if clean(c)]
     appraised_label = header_text[cols["appraised"]]
     appraisal_year = _year_from([appraised_label])
@@ -222,7 +191,7 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
         code_raw = cell(row, "code")
         code = criterion_code(code_raw)
         first_text = fold(next((clean(v) for v in row if clean(v)), ""))
-        if FOOTER_LINE.match(first_text):
+        if is_footer(first_text):
             break
         if not code and all(not clean(cell(row, k)) for k in ("standard", "appraised", "lost")):
             # A page-break tail: its text continues the cells of the row above.

@@ -30,8 +30,10 @@ import pandas as pd
 
 from ..findings import Findings, WorkbookRefused
 from ..registry import Registry, load_registry
-from .text import FOOTER_LINE, NumberError, clean, criterion_code, fold, is_blank, is_numbering_row, parse_points
+from .text import NumberError, clean, criterion_code, fold, is_blank, parse_points
 from .grid import Sheet, Workbook, load_workbook
+from .table import (Header, find_header, is_footer, is_numbering_row, load_vocabulary, numeric_unmapped,
+                    unmapped_message)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -67,19 +69,9 @@ PROCEDURE_MEASURED_METRICS = frozenset({"online_procedures_used", "bcci_procedur
 
 NO_DATA_ROWS = "Tệp không có dòng số liệu nào."
 
-# Header labels, folded, with parenthesised parts and asterisks removed. A label matches when it equals an alias
-# or starts with the alias and a space ("Giá trị đạt được"); `_EXACT` aliases must match whole ("Kỳ", not "Ký tên").
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("ma tieu chi", "ma so tieu chi", "ma tc"),
-    "period": ("ky bao cao", "thoi ky bao cao", "thang bao cao"),
-    "value": ("gia tri", "ket qua dat duoc", "ty le dat duoc"),
-    "status": ("trang thai", "tinh trang thuc hien", "tinh trang"),
-    "doc_number": ("so van ban", "so hieu van ban", "so bao cao", "van ban so"),
-    "doc_date": ("ngay van ban", "ngay ban hanh", "ngay bao cao"),
-    "agency": ("co quan bao cao", "don vi bao cao", "co quan thuc hien", "co quan", "don vi"),
-    "note": ("ghi chu",),
-}
-_EXACT: dict[str, tuple[str, ...]] = {"period": ("ky", "thoi ky")}
+
+# Header vocabulary: vocabularies/progress.toml.
+VOCABULARY = load_vocabulary("progress")
 _DATA_KEYS = ("code", "period", "value", "status", "doc_number", "doc_date")
 _CRITERION_CODE = re.compile(r"^[1-9]\d?(\.\d+)+$")
 _EPS = 1e-9
@@ -232,44 +224,10 @@ code_text = criterion_code  # the reader's name for it; one definition in text.p
 # Finding the table
 # ---------------------------------------------------------------------------------------------------------------
 
-def _header_label(value: object) -> str:
-    label = fold(value)
-    label = re.sub(r"\([^)]*\)|\*", " ", label)
-    return re.sub(r"\s+", " ", label).strip(" :.")
-
-
-def _header_columns(row: list) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for col, value in enumerate(row):
-        if not isinstance(value, str):  # header labels are text; skipping figures keeps the scan cheap
-            continue
-        label = _header_label(value)
-        if not label:
-            continue
-        for key, aliases in _ALIASES.items():
-            if key in found:
-                continue
-            if label in _EXACT.get(key, ()) or any(label == alias or label.startswith(alias + " ")
-                                                   for alias in aliases):
-                found[key] = col
-                break
-    return found
-
-
-# Hardening (hostile files): the header is looked for in the first 150 columns only, as in stats.py. Scanning
-# every column of 60 rows cost ~20 s of CPU for a 1,6 MB sheet 16.384 columns wide, in each detector.
-HEADER_SCAN_COLUMNS = 150
-
-
-def _find_header(sheet: Sheet, strict: bool) -> tuple[int, dict[str, int]] | None:
+def _find_header(sheet: Sheet, strict: bool) -> Header | None:
     """The header row of a progress table: "Mã tiêu chí" with "Giá trị" or "Trạng thái" (strict), or with any
     of "Kỳ báo cáo", "Giá trị", "Trạng thái" (so that a missing column can be named)."""
-    wanted = ("value", "status") if strict else ("period", "value", "status")
-    for r, row in enumerate(sheet.rows[:60]):
-        columns = _header_columns(row[:HEADER_SCAN_COLUMNS])
-        if "code" in columns and any(k in columns for k in wanted):
-            return r, columns
-    return None
+    return find_header(sheet, VOCABULARY, strict=strict)
 
 
 def detect_progress_table(workbook: Workbook) -> bool:
@@ -295,8 +253,14 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
 
     rows_out: list[dict] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
-    for sheet, (header_row, cols) in tables:
+    for sheet, header in tables:
+        header_row, cols = header.top, header.roles
         header_text = [clean(v) for v in sheet.rows[header_row]]
+        for col, label in header.labels.items():  # a label merged from above the header row
+            if col < len(header_text) and not header_text[col]:
+                header_text[col] = label
+        for col in numeric_unmapped(sheet, header):
+            findings.warn(unmapped_message(header, col), sheet.name, header_row + 1, header.column_label(col))
 
         def column_name(key: str) -> str:
             col = cols.get(key)
@@ -329,7 +293,7 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
             if all(is_blank(v) for v in row):
                 continue
             first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
-            if FOOTER_LINE.match(first_text):
+            if is_footer(first_text):
                 break
             if is_numbering_row(row):
                 continue

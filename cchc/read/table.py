@@ -125,9 +125,12 @@ class Vocabulary:
         self.choose = header.get("choose", "best")
         self.text_only = bool(header.get("text_cells_only", False))
         self.weights: dict[str, int] = dict(header.get("weights", {}))
-        self.accept = [Accept(tuple(a.get("require", ())), tuple(a.get("require_any", ())),
-                              int(a.get("min_counts", 0)), int(a.get("min_columns", 0)))
-                       for a in header.get("accept", [{}])]
+        rule = lambda a: Accept(tuple(a.get("require", ())), tuple(a.get("require_any", ())),  # noqa: E731
+                                int(a.get("min_counts", 0)), int(a.get("min_columns", 0)))
+        self.accept = [rule(a) for a in header.get("accept", [{}])]
+        # kind detection may ask more than reading does: reading also accepts a table that misses a column, so
+        # that the missing column can be named
+        self.detect = [rule(a) for a in header["detect"]] if "detect" in header else self.accept
 
     # Memos bounded by the vocabulary's own labels plus what one sheet's header block can hold; cleared past that,
     # so a file with millions of distinct labels costs linear time, never an unbounded cache.
@@ -158,6 +161,13 @@ class Vocabulary:
 
     def classify(self, path: tuple[str, ...]) -> str | None:
         """The role of a column from its normalised label path (group › sub-group › label), or None."""
+        return self._role(path) or None
+
+    def recognised(self, path: tuple[str, ...]) -> bool:
+        """Is this a column the vocabulary knows and deliberately does not read (a rate, a derived total)?"""
+        return self._role(path) == ""
+
+    def _role(self, path: tuple[str, ...]) -> str | None:
         hit = self._classified.get(path, False)
         if hit is not False:
             return hit
@@ -181,7 +191,7 @@ class Vocabulary:
                 continue
             if entry.above and not any(p.search(a) for a in path[:-1] for p in entry.above):
                 continue
-            return (self.template[leaf] if entry.template else entry.field) or None
+            return self.template[leaf] if entry.template else entry.field  # "" = recognised, not read
         return None
 
     def names_a_group(self, label: str) -> bool:
@@ -198,8 +208,8 @@ class Vocabulary:
         default = self.weights.get("default", 1)
         return sum(self.weights.get(r, self.weights.get(self.units.get(r, ""), default)) for r in roles)
 
-    def accepts(self, roles: dict[str, int]) -> bool:
-        return any(rule(roles, self) for rule in self.accept)
+    def accepts(self, roles: dict[str, int], strict: bool = False) -> bool:
+        return any(rule(roles, self) for rule in (self.detect if strict else self.accept))
 
 
 @lru_cache(maxsize=None)
@@ -223,6 +233,7 @@ def layout() -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 
 _LAYOUT = layout()
+FOOTER = re.compile(_LAYOUT["rows"]["footer"])
 END_MARKER = re.compile(_LAYOUT["rows"]["end_marker"])
 END_LINE = re.compile(_LAYOUT["rows"]["end_line"])
 TOTAL_LABEL = re.compile(_LAYOUT["rows"]["total"])
@@ -230,6 +241,13 @@ NUMBERED_GROUP = re.compile(_LAYOUT["rows"]["numbered_group"])
 NAMED_GROUP = re.compile(_LAYOUT["rows"]["named_group"])
 GROUP_STT = re.compile(_LAYOUT["rows"]["group_stt"])
 _NUMBER_CELL = re.compile(_LAYOUT["rows"]["numbering_cell"])
+
+
+def is_footer(first_text: str) -> bool:
+    """The first text of a row that ends a table read row by row: "Nơi nhận:", "Người lập", "TM. UBND", "(Đã ký)".
+    Matched on `fold`ed text; narrower than `is_end_text`, because a page-break tail of a long plan row may start
+    with any word ("lãnh đạo …", "trước ngày 30 tháng 6 năm 2019")."""
+    return bool(FOOTER.match(first_text))
 
 
 def is_end_text(folded: str) -> bool:
@@ -294,7 +312,15 @@ class Header:
 
 def header_grid(sheet: Sheet, limit: int, width: int, text_only: bool = False):
     """(texts, cells, origin) of the first `limit` rows: cell texts as typed, the texts with every merged range
-    filled from its top-left cell, and the top-left cell of each merged cell."""
+    filled from its top-left cell, and the top-left cell of each merged cell. Built once per sheet and mode: every
+    kind's header search (kind detection, then the reader) looks at the same grid."""
+    key = (limit, width, text_only)
+    if key not in sheet.grids:
+        sheet.grids[key] = _header_grid(sheet, limit, width, text_only)
+    return sheet.grids[key]
+
+
+def _header_grid(sheet: Sheet, limit: int, width: int, text_only: bool):
     def text(value) -> str:
         if text_only and not isinstance(value, str):
             return ""
@@ -317,7 +343,7 @@ Resolver = Callable[[list[tuple[int, str]]], list[tuple[int, str]]]
 
 
 def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, width: int, cells, origin,
-                 resolve: Resolver | None = None) -> Header | None:
+                 resolve: Resolver | None = None, strict: bool = False) -> Header | None:
     grid = [list(cells[top + i]) for i in range(depth)]
     # Without merge information a group label fills to the right over the columns that have sub-labels.
     for i in range(depth - 1):
@@ -350,7 +376,7 @@ def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, wid
         role = vocabulary.classify(paths[c])
         if role:
             column_roles.append((c, role))
-        else:
+        elif not vocabulary.recognised(paths[c]):
             unmapped.append(c)
     if resolve is not None:
         column_roles = resolve(column_roles)
@@ -361,7 +387,7 @@ def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, wid
             duplicates.append((c, roles[role]))
             continue
         roles[role] = c
-    if not vocabulary.accepts(roles):
+    if not vocabulary.accepts(roles, strict):
         return None
     return Header(sheet=sheet.name, top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False,
                   roles=roles, labels=labels, paths=paths, score=vocabulary.score(roles), duplicates=duplicates,
@@ -369,9 +395,10 @@ def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, wid
 
 
 def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None = None,
-                accept: Callable[[Header], bool] | None = None) -> Header | None:
+                accept: Callable[[Header], bool] | None = None, strict: bool = False) -> Header | None:
     """The header block of this kind's table in a sheet: the best-scoring (or, for "choose = first"
-    vocabularies, the first) block of one to `rows` rows that the vocabulary accepts, and `accept` too if given."""
+    vocabularies, the first) block of one to `rows` rows that the vocabulary accepts (its `detect` rules when
+    `strict`, to tell the kind of a workbook), and `accept` too if given."""
     depth_max = vocabulary.header_rows
     limit = min(len(sheet.rows), vocabulary.scan_rows + depth_max + 2)
     width = min(max((len(r) for r in sheet.rows[:limit]), default=0), vocabulary.scan_columns)
@@ -387,7 +414,7 @@ def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None =
             bottom = top + depth - 1
             if bottom >= limit or depth > 1 and (numbering[bottom] or not any(cells[bottom])):
                 break
-            candidate = build_header(sheet, vocabulary, top, depth, width, cells, origin, resolve)
+            candidate = build_header(sheet, vocabulary, top, depth, width, cells, origin, resolve, strict)
             if candidate is None or accept is not None and not accept(candidate):
                 continue
             if best is None or candidate.score > best.score or (
@@ -408,9 +435,9 @@ def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None =
 
 
 def find_tables(workbook: Workbook, vocabulary: Vocabulary, resolve: Resolver | None = None,
-                accept: Callable[[Header], bool] | None = None) -> list[tuple[Sheet, Header]]:
+                accept: Callable[[Header], bool] | None = None, strict: bool = False) -> list[tuple[Sheet, Header]]:
     return [(sheet, header) for sheet in workbook.sheets
-            if (header := find_header(sheet, vocabulary, resolve, accept)) is not None]
+            if (header := find_header(sheet, vocabulary, resolve, accept, strict)) is not None]
 
 
 # ---------------------------------------------------------------------------------------------------------------
