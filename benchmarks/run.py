@@ -111,9 +111,9 @@ def log(message: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 def phase_ingest(workdir: Path, cfg: dict) -> dict:
+    import generate
     import pandas as pd
 
-    import generate
     from cchc.ingest import check_file
     from cchc.sample import build_bieu06_workbook, build_template_workbook
     from cchc.store.database import Store
@@ -170,6 +170,7 @@ def phase_ingest(workdir: Path, cfg: dict) -> dict:
 
 def phase_province(workdir: Path, cfg: dict) -> dict:
     import generate
+
     from cchc.ingest import import_file
     from cchc.store.database import Store
 
@@ -322,6 +323,7 @@ def _wipe(url: str) -> None:
 
 def phase_national_store(workdir: Path, cfg: dict, backend: str) -> dict:
     import generate
+
     from cchc.store.database import Store
 
     size = _national_size(cfg)

@@ -10,19 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Findings, WorkbookRefused
-from .read.plan import Plan, detect_plan_table, read_plan_workbook
-from .read.procedures import ProceduresResult, detect_procedures_table, read_procedures_workbook
-from .read.progress import ProgressResult, detect_progress_table, read_progress_workbook
-from .registry import Registry, load_registry
-from .read.stats import StatsResult, read_stats_workbook
-from .store.database import ImportOutcome, Store
+from .read import plan as plan_reader
+from .read import procedures as procedures_reader
+from .read import progress as progress_reader
 from .read.grid import load_workbook
+from .read.plan import Plan, read_plan_workbook
+from .read.procedures import ProceduresResult, read_procedures_workbook
+from .read.progress import ProgressResult, read_progress_workbook
+from .read.stats import StatsResult, read_stats_workbook
+from .read.table import detect_kind
+from .registry import Registry, load_registry
+from .store.database import ImportOutcome, Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
 SAMPLE_PROGRESS_FILE = DATA_DIR / "tien_do_2019_minh_hoa.xlsx"
 SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
+# Workbook kinds in the order they are tried; a workbook none of them claims is read as statistics.
+_KINDS = (("plan", plan_reader.VOCABULARY), ("progress", progress_reader.VOCABULARY),
+          ("procedures", procedures_reader.VOCABULARY))
+
 
 @dataclass
 class CheckResult:
@@ -86,13 +94,14 @@ def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | Non
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
-    if detect_plan_table(workbook):
+    kind = detect_kind(workbook, _KINDS, default="stats")
+    if kind == "plan":
         result = read_plan_workbook(workbook, registry, filename)
         return CheckResult("plan", result.findings, plan=result.plan)
-    if detect_progress_table(workbook):
+    if kind == "progress":
         progress = read_progress_workbook(workbook, plan, registry)
         return CheckResult("progress", progress.findings, progress=progress)
-    if detect_procedures_table(workbook):
+    if kind == "procedures":
         procedures = read_procedures_workbook(workbook, registry)
         return CheckResult("procedures", procedures.findings, procedures=procedures)
     stats = read_stats_workbook(workbook, registry, filename)
@@ -156,8 +165,9 @@ def load_sample_data(store: Store) -> None:
 
 def open_default_store(url: str | None = None) -> Store:
     """The dashboard's store: the default database gets the sample data when it is new; a named one starts empty."""
-    from .store.database import default_url
     import os
+
+    from .store.database import default_url
 
     explicit = url or os.environ.get("CCHC_DATABASE_URL")
     store = Store(explicit or default_url())

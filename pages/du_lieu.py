@@ -6,15 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from cchc import formatting as fmt
-from cchc.show import views
 from cchc.fields import KIND_LABELS
 from cchc.ingest import check_file, preview_import, store_checked
-from cchc.score import rules as rules_module
-from cchc.score import scoring
+from cchc.read.targets import METRICS, Target
+from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
 from cchc.sample.progress import TEMPLATE_FILE as PROGRESS_TEMPLATE_FILE
-from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
-from cchc.read.targets import METRICS, Target
+from cchc.score import rules as rules_module
+from cchc.score import scoring
+from cchc.show import views
 from ui import common
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

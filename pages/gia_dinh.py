@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from cchc.show import figures
-from cchc.score import scoring
-from cchc.show import views
 from cchc import formatting as fmt
 from cchc.read.targets import METRICS
+from cchc.score import scoring
+from cchc.show import figures, views
 from ui import common
 
 HALF_PERCENTS = [i / 2 for i in range(201)]  # 0 to 100% in half points, shown the Vietnamese way

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from cchc.show import figures
-from cchc.show import views
 from cchc import formatting as fmt
+from cchc.show import figures, views
 from ui import common
 
 f = common.filters()

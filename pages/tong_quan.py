@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from cchc.show import figures
-from cchc.show import views
 from cchc import formatting as fmt
 from cchc.score.status import STATUS_LABELS, STATUS_SYMBOLS
+from cchc.show import figures, views
 from ui import common
 
 f = common.filters()

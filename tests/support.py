@@ -10,6 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from dataclasses import dataclass, field
+from openpyxl.utils import get_column_letter
+from cchc.fields import STATS_FIELDS, TEMPLATE_HEADERS
+from cchc.registry import parse_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -105,3 +109,175 @@ def store(db_url):
     s = Store(db_url)
     yield s
     s.dispose()
+
+
+# ---- statistics workbooks (template and Biểu 06 layouts) the reader tests build with openpyxl ----
+
+REGISTRY_CSV = """name,short_name,level,kind,aliases
+Phòng Tư pháp,Tư pháp,huyện,agency,Phòng Tư pháp huyện
+Phòng Nội vụ,Nội vụ,huyện,agency,Phòng Nội vụ huyện
+Văn phòng HĐND-UBND huyện,VP HĐND-UBND,huyện,agency,Văn phòng HĐND và UBND huyện
+Phòng Tài nguyên và Môi trường,TN-MT,huyện,agency,Phòng TN-MT|Phòng TN&MT
+UBND xã Ia Tul,Ia Tul,xã,commune,Xã Ia Tul|Ia Tul
+UBND xã Chư Răng,Chư Răng,xã,commune,Xã Chư Răng|Chư Răng
+UBND xã Kim Tân,Kim Tân,xã,commune,Xã Kim Tân|Kim Tân
+UBND xã,,xã,group,UBND các xã|Các xã
+"""
+
+
+def make_registry():
+    return parse_registry(REGISTRY_CSV)
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    rows: list[list]
+    merges: list[str] = field(default_factory=list)
+    formulas: dict[str, str] = field(default_factory=dict)  # cell → formula written without a cached value
+
+
+def book(*sheets: SheetSpec) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.name)
+        for r, row in enumerate(spec.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(row=r, column=c, value=value)
+        for ref in spec.merges:
+            ws.merge_cells(ref)
+        for ref, formula in spec.formulas.items():
+            ws[ref] = formula
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def figures(online=5, direct=3, carried=2, early=1, on_time=4, late=1, in_time=3, overdue=1, **extra) -> dict:
+    """A consistent unit-month: received = online + direct + carried = resolved + pending."""
+    resolved = early + on_time + late
+    pending = in_time + overdue
+    received = online + direct + carried
+    assert received == resolved + pending, "inconsistent test figures"
+    values = dict.fromkeys(STATS_FIELDS, 0)
+    values.update(received_total=received, received_online=online, received_direct=direct, received_carried=carried,
+                  resolved_total=resolved, resolved_early=early, resolved_on_time=on_time, resolved_late=late,
+                  pending_total=pending, pending_in_time=in_time, pending_overdue=overdue)
+    values.update(extra)
+    return values
+
+
+def template_sheet(records: list[tuple[str, int, int, dict]], name="Số liệu", headers=TEMPLATE_HEADERS) -> SheetSpec:
+    rows = [list(headers)]
+    for unit, year, month, values in records:
+        rows.append([unit, year, month, *(values[f] for f in STATS_FIELDS)])
+    return SheetSpec(name, rows)
+
+
+# Biểu 06 columns: A STT, B unit, C–F received, G–J resolved, K–M pending, then optional extras.
+BIEU06_FIELDS = ("received_total", "received_online", "received_direct", "received_carried",
+                 "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+                 "pending_total", "pending_in_time", "pending_overdue")
+BIEU06_EXTRAS = (("received_online_l3", "Trực tuyến mức độ 3"), ("received_online_l4", "Mức độ 4"),
+                 ("received_bcci", "Tiếp nhận qua dịch vụ bưu chính công ích"),
+                 ("returned_bcci", "Trả kết quả qua BCCI"),
+                 ("late_apologies", "Số hồ sơ quá hạn đã có văn bản xin lỗi"))
+
+TITLE = "Kỳ báo cáo: Tháng 01 năm 2019 (Từ ngày 01/01/2019 đến ngày 31/01/2019)"
+
+
+def bieu06_sheet(groups: list[tuple[str | None, str, list[tuple[str, dict]]]], name="Biểu 06", title=TITLE,
+                 levels=3, merged=True, numbering=True, total="top", extras=False, signature=True,
+                 group_sums=True, total_override: dict | None = None, unit_label="Lĩnh vực, công việc giải quyết "
+                 "theo cấp") -> SheetSpec:
+    """A Biểu 06 sheet. groups: [(stt of the group row, group label, [(unit, figures)])].
+
+    levels=3: group › "Tổng số"/"Trong đó" › sub-labels; levels=2: group › sub-labels (no "Trong đó" row).
+    Returns the spec; the header starts on row 6, data right under it.
+    """
+    extra_cols = BIEU06_EXTRAS if extras else ()
+    width = 13 + len(extra_cols)
+    rows: list[list] = [
+        ["Biểu số 06a/VPCP/KSTT", None,
+         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"],
+        ["Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21 tháng 10 năm 2020"],
+        [None, None, title],
+        ["Đơn vị báo cáo: UBND huyện Ia Pa", None, None, None, None, None, None, None, None, None,
+         "Đơn vị tính: Số hồ sơ TTHC"],
+        [],
+    ]
+    merges: list[str] = []
+    h = 6  # first header row (1-based)
+    last = h + levels - 1
+    top = ["STT", unit_label, "Số hồ sơ nhận giải quyết", None, None, None, "Số hồ sơ đã giải quyết", None, None,
+           None, "Số lượng hồ sơ đang giải quyết", None, None] + [label for _, label in extra_cols]
+    if levels == 3:
+        mid = [None, None, "Tổng số", "Trong đó", None, None, "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
+               "Tổng số", "Trong hạn", "Quá hạn"] + [None] * len(extra_cols)
+        low = [None, None, None, "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước"] + \
+              [None] * (7 + len(extra_cols))
+        header_rows = [top, mid, low]
+        if merged:
+            merges += ["C7:C8", "G7:G8", "H7:H8", "I7:I8", "J7:J8", "K7:K8", "L7:L8", "M7:M8", "D7:F7"]
+    else:
+        low = [None, None, "Tổng số", "Trong đó: Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+               "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"] + \
+              [None] * len(extra_cols)
+        header_rows = [top, low]
+    rows += header_rows
+    if merged:
+        merges += [f"A{h}:A{last}", f"B{h}:B{last}", f"C{h}:F{h}", f"G{h}:J{h}", f"K{h}:M{h}"]
+        merges += [f"{get_column_letter(14 + i)}{h}:{get_column_letter(14 + i)}{last}" for i in range(len(extra_cols))]
+    if numbering:
+        rows.append([f"({i})" for i in range(1, width + 1)])
+    field_order = BIEU06_FIELDS + tuple(f for f, _ in extra_cols)
+
+    def line(stt, label, values):
+        return [stt, label, *(values.get(f) if values else None for f in field_order)]
+
+    def add(values_list):
+        out = dict.fromkeys(field_order, 0)
+        for values in values_list:
+            for f in field_order:
+                out[f] += values[f]
+        return out
+
+    body: list[list] = []
+    all_units = []
+    for stt, label, units in groups:
+        sums = add([v for _, v in units])
+        body.append(line(stt, label, sums if group_sums else None))
+        for i, (unit, values) in enumerate(units, start=1):
+            body.append(line(i, unit, values))
+            all_units.append(values)
+    if total:
+        grand = total_override or add(all_units)
+        total_line = line(None, "Tổng cộng", grand)
+        body = [total_line, *body] if total == "top" else [*body, total_line]
+    rows += body
+    if signature:
+        rows += [[], [None, "Ghi chú: số liệu lấy từ phần mềm một cửa điện tử."],
+                 [None, None, None, None, None, None, None, None, None, "Ia Pa, ngày 05 tháng 02 năm 2019"],
+                 [None, "Người lập biểu", None, None, None, None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"],
+                 [None, "(Ký, ghi rõ họ tên)", None, None, None, None, None, None, None, "(Ký tên, đóng dấu)"],
+                 [], [], [None, "Nguyễn Văn A", None, None, None, None, None, None, None, "Trần Văn B"]]
+    return SheetSpec(name, rows, merges)
+
+
+def data_start_row(levels=3, numbering=True) -> int:
+    """Excel row of the first line below a bieu06_sheet header (the total row when total="top")."""
+    return 6 + levels + (1 if numbering else 0)
+
+
+def standard_groups():
+    return [
+        ("I", "Cấp huyện", [("Phòng Tư pháp", figures()),
+                             ("Văn phòng HĐND-UBND huyện", figures(online=10, direct=0, carried=0, early=2,
+                                                                   on_time=5, late=1, in_time=1, overdue=1))]),
+        ("II", "Cấp xã", [("UBND xã Ia Tul", figures(online=1, direct=1, carried=0, early=0, on_time=2, late=0,
+                                                       in_time=0, overdue=0)),
+                           ("Xã Kim Tân", figures(online=0, direct=4, carried=1, early=1, on_time=3, late=0,
+                                                   in_time=1, overdue=0))]),
+    ]

@@ -6,10 +6,15 @@ import subprocess
 import sys
 
 import pytest
+from support import ROOT, plan_bytes, sample_plan_bytes
 
 from cchc.fields import STATS_FIELDS
-from cchc.sample import SAMPLE_STATS_FILE, SAMPLE_STATS_TEMPLATE_LAYOUT_FILE, build_template_workbook, sample_stats_table
-from support import ROOT, plan_bytes, sample_plan_bytes
+from cchc.sample import (
+    SAMPLE_STATS_FILE,
+    SAMPLE_STATS_TEMPLATE_LAYOUT_FILE,
+    build_template_workbook,
+    sample_stats_table,
+)
 
 FINDING_KEYS = {"sheet", "row", "column", "message"}
 

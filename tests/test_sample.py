@@ -10,16 +10,30 @@ import pytest
 
 from cchc import sample
 from cchc.fields import STATS_FIELDS, TEMPLATE_HEADERS
+from cchc.read.grid import load_workbook
 from cchc.read.plan import read_plan
+from cchc.read.targets import parse_target
 from cchc.registry import load_registry
 from cchc.sample import (
-    BIEU06_FIELD_COLUMNS, BIEU06_FIRST_BODY_ROW, BIEU06_FIRST_FIELD_COL, BIEU06_HEADER_ROW, BIEU06_NUMBERING_ROW,
-    ILLUSTRATIVE_NOTE, PLAN_HEADERS, PLAN_TEMPLATE_FILE, SAMPLE_STATS_FILE, SAMPLE_STATS_TEMPLATE_LAYOUT_FILE,
-    SAMPLE_UNITS, STATS_TEMPLATE_FILE, build_bieu06_workbook, build_plan_template, build_stats_template,
-    build_template_workbook, sample_stats_table, story_rates,
+    BIEU06_FIELD_COLUMNS,
+    BIEU06_FIRST_BODY_ROW,
+    BIEU06_FIRST_FIELD_COL,
+    BIEU06_HEADER_ROW,
+    BIEU06_NUMBERING_ROW,
+    ILLUSTRATIVE_NOTE,
+    PLAN_HEADERS,
+    PLAN_TEMPLATE_FILE,
+    SAMPLE_STATS_FILE,
+    SAMPLE_STATS_TEMPLATE_LAYOUT_FILE,
+    SAMPLE_UNITS,
+    STATS_TEMPLATE_FILE,
+    build_bieu06_workbook,
+    build_plan_template,
+    build_stats_template,
+    build_template_workbook,
+    sample_stats_table,
+    story_rates,
 )
-from cchc.read.targets import parse_target
-from cchc.read.grid import load_workbook
 
 LAND_OFFICE = "Chi nhánh Văn phòng đăng ký đất đai"
 LAGGING_COMMUNE = "UBND xã Ia Kdăm"

@@ -8,10 +8,10 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from cchc.show import views
-from cchc.show.figures import PLOTLY_CONFIG
 from cchc.ingest import open_default_store
 from cchc.registry import load_organisation, load_registry
+from cchc.show import views
+from cchc.show.figures import PLOTLY_CONFIG
 from cchc.store.database import Store
 
 DATA_PAGE = "pages/du_lieu.py"

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cchc.show import figures
-from cchc.show import views
 from cchc import formatting as fmt
+from cchc.show import figures, views
 from ui import common
 
 HIDE_CHROME = """<style>

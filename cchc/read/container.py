@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from xml.parsers import expat
 
-
 from ..findings import Findings, WorkbookRefused
 from .text import column_letter
 

@@ -19,9 +19,25 @@ from pathlib import Path
 import python_calamine
 
 from ..findings import WorkbookRefused
-from .container import (MAX_CELLS, MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_MERGED_RANGES, MAX_SHEETS,  # noqa: F401
-                        MAX_ZIP_ENTRIES, MB, PASSWORD, RESAVE, XLS_CHILD_CPU_SECONDS, XLS_CHILD_MEMORY_BYTES,
-                        _corrupt, _count, _refuse, _too_many_cells, column_name, inspect_upload)
+from .container import (  # noqa: F401
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_INFLATED_BYTES,
+    MAX_MERGED_RANGES,
+    MAX_SHEETS,
+    MAX_ZIP_ENTRIES,
+    MB,
+    PASSWORD,
+    RESAVE,
+    XLS_CHILD_CPU_SECONDS,
+    XLS_CHILD_MEMORY_BYTES,
+    _corrupt,
+    _count,
+    _refuse,
+    _too_many_cells,
+    column_name,
+    inspect_upload,
+)
 
 
 @dataclass
@@ -47,6 +63,15 @@ class Workbook:
     sheets: list[Sheet]
     # cells that hold a formula but no saved value, by sheet name: ["C5", ...]
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
+
+    def unsaved_formulas_message(self, sheet: str) -> str | None:
+        """The error for a sheet whose formulas have no saved value (the file was never opened and saved in Excel)."""
+        cells = self.unsaved_formulas.get(sheet)
+        if not cells:
+            return None
+        more = "…" if len(cells) > 10 else ""
+        return (f"Các ô có công thức nhưng chưa có giá trị đã lưu ({', '.join(cells[:10])}{more}). Hãy mở tệp bằng "
+                "Excel, bấm Lưu rồi tải lên lại.")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 
 from ..findings import Findings, WorkbookRefused
 from ..registry import Registry, load_registry
+from .grid import Sheet, Workbook, load_workbook
+from .table import (
+    Header,
+    data_rows,
+    find_header,
+    header_texts,
+    load_vocabulary,
+    warn_unmapped,
+)
 from .targets import Target, describe_missing, parse_target
 from .text import NumberError, clean, criterion_code, fold, parse_points
-from .grid import Sheet, Workbook, load_workbook
-from .table import Header, find_header, is_footer, load_vocabulary, numeric_unmapped, unmapped_message
 
 TOLERANCE = 1e-6
 
@@ -133,30 +140,25 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     for sheet in workbook.sheets:
         header = _find_header(sheet)
         if header:
-            located = (sheet, header.top, header.roles)
+            located = (sheet, header)
             break
     if located is None:
         findings.error("Không tìm thấy bảng kế hoạch: cần một dòng tiêu đề có các cột “STT”, “Lĩnh vực/Tiêu chí”, "
                        "“Điểm chuẩn”, “Điểm thẩm định”, “Điểm bị mất”.")
         return PlanResult(None, findings)
-    sheet, header_row, cols = located
+    sheet, header = located
+    header_row, cols = header.top, header.roles
     for key in _REQUIRED:
         if key not in cols:
             findings.error(f"Thiếu cột “{_LABELS_VI[key]}”.", sheet.name, header_row + 1)
     if findings.errors:
         return PlanResult(None, findings)
-    if sheet.name in workbook.unsaved_formulas:
-        cells = ", ".join(workbook.unsaved_formulas[sheet.name][:10])
-        findings.error(f"Các ô có công thức nhưng chưa có giá trị đã lưu ({cells}). Hãy mở tệp bằng Excel, "
-                       "bấm Lưu rồi tải lên lại.", sheet.name)
+    if unsaved := workbook.unsaved_formulas_message(sheet.name):
+        findings.error(unsaved, sheet.name)
         return PlanResult(None, findings)
 
-    header_text = [clean(v) for v in sheet.rows[header_row]]
-    for col, label in header.labels.items():  # a label merged from above the header row
-        if col < len(header_text) and not header_text[col]:
-            header_text[col] = label
-    for col in numeric_unmapped(sheet, header):
-        findings.warn(unmapped_message(header, col), sheet.name, header_row + 1, header.column_label(col))
+    header_text = header_texts(sheet, header)
+    warn_unmapped(findings, sheet, header)
     title_lines = [clean(c) for row in sheet.rows[:header_row] for c in row if clean(c)]
     appraised_label = header_text[cols["appraised"]]
     appraisal_year = _year_from([appraised_label])
@@ -172,10 +174,7 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     def column_name(key: str) -> str:
         return header_text[cols[key]] or _LABELS_VI.get(key, key)
 
-    def cell(row: list, key: str):
-        col = cols.get(key)
-        return row[col] if col is not None and col < len(row) else None
-
+    cell = header.cell
     domains: dict[str, Domain] = {}
     criteria: list[Criterion] = []
     last_criterion: Criterion | None = None
@@ -183,16 +182,9 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     attr = {"name": "name", "solution": "solution", "lead": "lead_text", "partners": "partners_text",
             "timeline": "timeline", "note": "note"}
 
-    for r in range(header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        excel_row = r + 1
-        if all(not clean(v) for v in row):
-            continue
+    for excel_row, row, _first in data_rows(sheet, header):
         code_raw = cell(row, "code")
         code = criterion_code(code_raw)
-        first_text = fold(next((clean(v) for v in row if clean(v)), ""))
-        if is_footer(first_text):
-            break
         if not code and all(not clean(cell(row, k)) for k in ("standard", "appraised", "lost")):
             # A page-break tail: its text continues the cells of the row above.
             if last_criterion is None or all(not clean(cell(row, k)) for k in text_keys):

@@ -22,7 +22,8 @@ with or without diacritics; "thủ tục hành chính" may stand for "TTHC", "d�
 Absent optional columns read as 0; `ProceduresResult.present_fields` says which columns the file had. Headers
 about dossiers ("Tổng số hồ sơ tiếp nhận", "Số hồ sơ TTHC") are never procedure columns. Rates are computed from
 counts summed over units (`procedure_totals`, `procedure_rates`), never averaged.
-`python -m cchc.read.procedures` writes the blank template and the illustrative 2019 figures into data/.
+The header vocabulary (labels, their normalisation, when a row is the header) is data: vocabularies/procedures.toml.
+`python -m cchc.sample.procedures` writes the blank template and the illustrative 2019 figures into data/.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ import pandas as pd
 
 from ..findings import Findings, WorkbookRefused
 from ..registry import Agency, Registry, load_registry
-from .text import FOOTER_LINE, NumberError, clean, fold, is_blank, is_numbering_row, parse_count
+from . import table
 from .grid import Sheet, Workbook, load_workbook
-
+from .text import NumberError, clean, fold, is_blank, parse_count
 
 PROCEDURES_SHEET = "Số liệu TTHC"
 
@@ -110,131 +111,36 @@ def empty_records() -> pd.DataFrame:
 # Finding the table
 # ---------------------------------------------------------------------------------------------------------------
 
-_MAX_LABEL = 90  # longer texts are sentences (notes, the guide), not column labels
-_UNIT_ALIASES = frozenset({
-    "don vi", "ten don vi", "co quan", "ten co quan", "co quan, don vi", "ten co quan, don vi", "co quan don vi",
-    "don vi giai quyet", "co quan giai quyet", "co quan, don vi giai quyet", "don vi thuc hien",
-    "ten co quan, don vi giai quyet",
-})
-_YEAR_ALIASES = frozenset({"nam", "nam bao cao", "nam thong ke", "nam so lieu", "nam danh gia"})
-# Headers about dossiers (hồ sơ), not procedures: "Tổng số hồ sơ tiếp nhận", "Số hồ sơ TTHC".
-_DOSSIERS = re.compile(r"^(?:tong )?(?:so )?(?:luong )?(?:ho so|hs)\b|\bho so tthc\b")
-_TOTAL = re.compile(r"^(?:tong so|tong|so|so luong|tong so luong) tthc"
-                    r"(?: thuoc tham quyen.*| cua (?:co quan|don vi).*| dang (?:thuc hien|ap dung).*"
-                    r"| hien hanh| co hieu luc.*| ap dung.*| duoc cong bo.*)?$")
-_USED = re.compile(r"\bphat sinh\b|\bco ho so\b")
-_LEVEL_DIGITS = re.compile(r"(?<!\d)[34](?!\d)")
+# What a header cell says is data: vocabularies/procedures.toml (the label normalisation, the column entries in
+# order, and when a row counts as the header).
+VOCABULARY = table.load_vocabulary("procedures")
 
-
-def _label(value: object) -> str:
-    """A header cell folded, with "(1)"-style column numbers, brackets and asterisks dropped and the spelling
-    variants of TTHC and BCCI absorbed."""
-    text = fold(value)
-    if not text or len(text) > _MAX_LABEL:
-        return ""
-    text = re.sub(r"\(\s*[\d\s+=,-]*\)", " ", text)
-    text = re.sub(r"[()*\[\]]", " ", text)
-    text = re.sub(r"\bthu tuc hanh chinh\b|\bthu tuc\b", "tthc", text)
-    text = re.sub(r"(?:\b(?:dich vu|dv) )?\bbuu chinh cong ich\b|(?:\b(?:dich vu|dv) )?\bbcci\b", "bcci", text)
-    text = re.sub(r"\bdvctt\b|\bdvc truc tuyen\b", "dich vu cong truc tuyen", text)
-    text = re.sub(r"\s+", " ", text).strip(" :.;,-")
-    return re.sub(r"^trong do\s*[:,]?\s*", "", text)
+# A header cell folded, with "(1)"-style column numbers, brackets and asterisks dropped and the spelling variants of
+# TTHC and BCCI absorbed ("" for longer texts: sentences, not column labels).
+_label = VOCABULARY.normalise
 
 
 def _classify(label: str) -> str | None:
-    """"unit", "year", one of PROCEDURE_FIELDS, or None."""
-    if not label:
-        return None
-    if label in _UNIT_ALIASES:
-        return "unit"
-    if label in _YEAR_ALIASES:
-        return "year"
-    if _DOSSIERS.search(label) or "ty le" in label or "%" in label:
-        return None  # dossier counts belong to the statistics; rates are computed, never read
-    procedures = "tthc" in label
-    if "bcci" in label:
-        if _USED.search(label):
-            return "procedures_bcci_used"
-        if procedures or "cung cap" in label or "trien khai" in label:
-            return "procedures_bcci_offered"
-        return None  # "Tiếp nhận qua BCCI" counts dossiers
-    if "mot cua" in label:
-        return "procedures_one_stop"
-    if "cong khai" in label:
-        return "procedures_published"
-    if any(word in label for word in ("truc tuyen", "muc do", "toan trinh", "mot phan")):
-        if _USED.search(label):
-            return "procedures_online_used" if "truc tuyen" in label or procedures else None
-        level = re.search(r"\bmuc do\b(.*)", label)
-        if level:
-            digits = set(_LEVEL_DIGITS.findall(level.group(1)))
-            if digits == {"3", "4"}:
-                return "procedures_online_offered"
-            if digits == {"3"}:
-                return "procedures_online_l3_offered"
-            if digits == {"4"}:
-                return "procedures_online_l4_offered"
-        full, partial = "toan trinh" in label, "mot phan" in label
-        if full and partial:
-            return "procedures_online_offered"
-        if full:
-            return "procedures_online_full_offered"
-        if partial:
-            return "procedures_online_partial_offered"
-        if "truc tuyen" in label and (procedures or "cung cap" in label):
-            return "procedures_online_offered"
-        return None
-    if procedures and _TOTAL.match(label):
-        return "procedures_total"
-    return None
+    """"unit", "year", one of PROCEDURE_FIELDS, or None (a normalised label)."""
+    return VOCABULARY.classify((label,))
 
 
-def _header_columns(row: list) -> tuple[dict[str, int], bool]:
-    """Columns by role found in one row, and whether a procedure column names TTHC outright."""
-    found: dict[str, int] = {}
-    names_procedures = False
-    for col, value in enumerate(row):
-        if isinstance(value, (int, float, dt.date)):
-            continue
-        label = _label(value)
-        key = _classify(label)
-        if key is None or key in found:
-            continue
-        found[key] = col
-        names_procedures = names_procedures or (key in PROCEDURE_FIELDS and "tthc" in label)
-    return found, names_procedures
+def _names_procedures(header: table.Header) -> bool:
+    """A procedure column names TTHC outright ("Số TTHC công khai", not a bare "Công khai")."""
+    return any(key in PROCEDURE_FIELDS and "tthc" in header.paths[col][-1] for key, col in header.roles.items())
 
 
-# Hardening (hostile files): the header is looked for in the first 150 columns only, as in stats.py. Scanning
-# every column of 60 rows cost ~20 s of CPU for a 1,6 MB sheet 16.384 columns wide, in each detector.
-HEADER_SCAN_COLUMNS = 150
-
-
-def _find_header(sheet: Sheet, strict: bool) -> tuple[int, dict[str, int]] | None:
+def _find_header(sheet: Sheet, strict: bool) -> table.Header | None:
     """The header row of a procedure table: "Đơn vị" with "Tổng số TTHC" (strict); or, to name a missing column,
     a column that names TTHC beside "Đơn vị", "Năm" or another procedure column."""
-    for r, row in enumerate(sheet.rows[:60]):
-        columns, names_procedures = _header_columns(row[:HEADER_SCAN_COLUMNS])
-        if strict:
-            if "unit" in columns and "procedures_total" in columns:
-                return r, columns
-        elif names_procedures and ("unit" in columns or "year" in columns
-                                   or sum(k in PROCEDURE_FIELDS for k in columns) >= 2):
-            return r, columns
-    return None
+    if strict:
+        return table.find_header(sheet, VOCABULARY, strict=True)
+    return table.find_header(sheet, VOCABULARY, accept=_names_procedures)
 
 
 def detect_procedures_table(workbook: Workbook) -> bool:
     """True when a sheet has a "Đơn vị" header with a "Tổng số TTHC" (procedures, not dossiers) beside it."""
     return any(_find_header(sheet, strict=True) for sheet in workbook.sheets)
-
-
-# Total and group rows carry sums of unit rows: they are skipped, so nothing is counted twice.
-_TOTAL_ROW = re.compile(r"^(?:tong cong|tong so|tong|cong|toan (?:tinh|huyen|xa|thanh pho|thi xa))(?:\s*[:(].*)?$")
-_GROUP_ROW = re.compile(
-    r"^(?:[ivxl]+\s*[.):/-]\s*\S.*|[ivxl]+"
-    r"|(?:(?:[a-h]|[ivxl]+)\s*[.):/-]\s*)?(?:cac )?(?:cap (?:tinh|huyen|xa|so)|so,? ban,? nganh"
-    r"|huyen,? thi xa(?:,? thanh pho)?|xa,? phuong,? thi tran))$")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -301,8 +207,10 @@ def read_procedures_workbook(workbook: Workbook, registry: Registry | None = Non
     rows_out: list[dict] = []
     present: set[str] = set()
     seen: dict[tuple[str, int], tuple[str, int]] = {}
-    for sheet, (header_row, cols) in tables:
-        header_text = [clean(v) for v in sheet.rows[header_row]]
+    for sheet, header in tables:
+        header_row, cols = header.top, header.roles
+        header_text = table.header_texts(sheet, header)
+        table.warn_unmapped(findings, sheet, header)
 
         def column_name(key: str, cols=cols, header_text=header_text) -> str:
             col = cols.get(key)
@@ -315,11 +223,8 @@ def read_procedures_workbook(workbook: Workbook, registry: Registry | None = Non
             findings.error(f"Thiếu cột “{_MISSING_NAMES[key]}”.", sheet.name, header_row + 1)
         if missing:
             continue
-        if workbook.unsaved_formulas.get(sheet.name):
-            cells = ", ".join(workbook.unsaved_formulas[sheet.name][:10])
-            more = "…" if len(workbook.unsaved_formulas[sheet.name]) > 10 else ""
-            findings.error(f"Các ô có công thức nhưng chưa có giá trị đã lưu ({cells}{more}). Hãy mở tệp bằng "
-                           "Excel, bấm Lưu rồi tải lên lại.", sheet.name)
+        if unsaved := workbook.unsaved_formulas_message(sheet.name):
+            findings.error(unsaved, sheet.name)
             continue
         sheet_fields = {key for key in cols if key in PROCEDURE_FIELDS}
         if "procedures_online_offered" not in sheet_fields and any(s in sheet_fields for p in ONLINE_SPLITS
@@ -328,24 +233,13 @@ def read_procedures_workbook(workbook: Workbook, registry: Registry | None = Non
         present |= sheet_fields
         data_keys = ("unit", "year", *sheet_fields)
 
-        def cell(row: list, key: str, cols=cols):
-            col = cols.get(key)
-            return row[col] if col is not None and col < len(row) else None
+        cell = header.cell
 
-        for r in range(header_row + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            excel_row = r + 1
-            if all(is_blank(v) for v in row):
-                continue
-            first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
-            if FOOTER_LINE.match(first_text):
-                break
-            if is_numbering_row(row):
-                continue
+        for excel_row, row, first_text in table.data_rows(sheet, header):
             unit_text = clean(cell(row, "unit"))
             agency = registry.lookup(unit_text) if unit_text else None
             label = fold(unit_text) or first_text  # "Tổng cộng" may sit in the STT cell, merged across
-            if agency is None and (_TOTAL_ROW.match(label) or _GROUP_ROW.match(label)
+            if agency is None and (table.is_total_label(label) or table.is_group_label(label, lettered_items=False)
                                    or _classify(_label(unit_text)) == "unit"):
                 continue  # a total, a group heading with its subtotal, or the header repeated
             if agency is not None and agency.is_group:

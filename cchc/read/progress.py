@@ -15,7 +15,7 @@ without diacritics):
 | Ghi chú | no | text |
 
 A criterion whose target is not a percentage (with a plan given) keeps its value as typed, with a warning.
-`python -m cchc.read.progress` writes the blank template and the illustrative 2019 reports into data/.
+The template and the illustrative 2019 reports are written by `python -m cchc.sample.progress`.
 """
 
 from __future__ import annotations
@@ -30,10 +30,16 @@ import pandas as pd
 
 from ..findings import Findings, WorkbookRefused
 from ..registry import Registry, load_registry
-from .text import NumberError, clean, criterion_code, fold, is_blank, parse_points
 from .grid import Sheet, Workbook, load_workbook
-from .table import (Header, find_header, is_footer, is_numbering_row, load_vocabulary, numeric_unmapped,
-                    unmapped_message)
+from .table import (
+    Header,
+    data_rows,
+    find_header,
+    header_texts,
+    load_vocabulary,
+    warn_unmapped,
+)
+from .text import NumberError, clean, criterion_code, fold, is_blank, parse_points
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -131,7 +137,7 @@ def parse_period(value: object) -> str:
         raise ValueError(f"Kỳ báo cáo “{clean(value)}” không đúng dạng; ghi ví dụ {PERIOD_EXAMPLES}.")
     text = fold(value).replace("–", "-").strip(" .")
     patterns = (
-        (rf"^(\d{{4}})\s*[-/.]\s*(\d{{1,2}})$", lambda m: (int(m[1]), int(m[2]))),
+        (r"^(\d{4})\s*[-/.]\s*(\d{1,2})$", lambda m: (int(m[1]), int(m[2]))),
         (rf"^(?:thang|t)?\s*(\d{{1,2}}){_SEP}(\d{{4}})$", lambda m: (int(m[2]), int(m[1]))),
         (rf"^quy\s*(iv|iii|ii|i|[1-4]){_SEP}(\d{{4}})$", lambda m: (int(m[2]), _ROMAN[m[1]] * 3)),
         (rf"^(?:6|sau) thang cuoi(?: nam)?{_SEP}(\d{{4}})$", lambda m: (int(m[1]), 12)),
@@ -255,12 +261,8 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     for sheet, header in tables:
         header_row, cols = header.top, header.roles
-        header_text = [clean(v) for v in sheet.rows[header_row]]
-        for col, label in header.labels.items():  # a label merged from above the header row
-            if col < len(header_text) and not header_text[col]:
-                header_text[col] = label
-        for col in numeric_unmapped(sheet, header):
-            findings.warn(unmapped_message(header, col), sheet.name, header_row + 1, header.column_label(col))
+        header_text = header_texts(sheet, header)
+        warn_unmapped(findings, sheet, header)
 
         def column_name(key: str) -> str:
             col = cols.get(key)
@@ -276,27 +278,12 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
             missing = True
         if missing:
             continue
-        if workbook.unsaved_formulas.get(sheet.name):
-            cells = ", ".join(workbook.unsaved_formulas[sheet.name][:10])
-            more = "…" if len(workbook.unsaved_formulas[sheet.name]) > 10 else ""
-            findings.error(f"Các ô có công thức nhưng chưa có giá trị đã lưu ({cells}{more}). Hãy mở tệp bằng "
-                           "Excel, bấm Lưu rồi tải lên lại.", sheet.name)
+        if unsaved := workbook.unsaved_formulas_message(sheet.name):
+            findings.error(unsaved, sheet.name)
             continue
+        cell = header.cell
 
-        def cell(row: list, key: str):
-            col = cols.get(key)
-            return row[col] if col is not None and col < len(row) else None
-
-        for r in range(header_row + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            excel_row = r + 1
-            if all(is_blank(v) for v in row):
-                continue
-            first_text = fold(next((clean(v) for v in row if not is_blank(v)), ""))
-            if is_footer(first_text):
-                break
-            if is_numbering_row(row):
-                continue
+        for excel_row, row, _first in data_rows(sheet, header):
             if all(is_blank(cell(row, k)) for k in _DATA_KEYS):
                 findings.warn("Dòng không có mã tiêu chí, kỳ báo cáo, giá trị hay trạng thái: bỏ qua.",
                               sheet.name, excel_row)

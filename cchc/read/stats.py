@@ -27,14 +27,31 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from ..fields import (FIELD_LABELS, PART_RULES, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_MONTH, TEMPLATE_UNIT,
-                     TEMPLATE_YEAR)
+from ..fields import (
+    FIELD_LABELS,
+    PART_RULES,
+    REQUIRED_FIELDS,
+    STATS_FIELDS,
+    TEMPLATE_MONTH,
+    TEMPLATE_UNIT,
+    TEMPLATE_YEAR,
+)
 from ..findings import Findings
 from ..registry import Registry, load_registry
-from .text import NumberError, clean, column_letter, fold, parse_count
 from .grid import Sheet, Workbook, load_workbook
-from .table import (GROUP_STT, NAMED_GROUP, NUMBERED_GROUP, TOTAL_LABEL, Header, find_header, is_end_text,
-                    load_vocabulary, numeric_unmapped, unmapped_message)
+from .table import (
+    GROUP_STT,
+    NAMED_GROUP,
+    NUMBERED_GROUP,
+    TOTAL_LABEL,
+    Header,
+    find_header,
+    is_end_text,
+    load_vocabulary,
+    numeric_unmapped,
+    unmapped_message,
+)
+from .text import NumberError, clean, column_letter, fold, parse_count
 
 __all__ = ["StatsResult", "read_stats", "read_stats_workbook", "detect_stats_table", "RECORD_COLUMNS"]
 

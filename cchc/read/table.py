@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..findings import Findings
 from .grid import Sheet, Workbook
 from .text import clean, column_letter, fold
 
@@ -239,6 +240,8 @@ END_LINE = re.compile(_LAYOUT["rows"]["end_line"])
 TOTAL_LABEL = re.compile(_LAYOUT["rows"]["total"])
 NUMBERED_GROUP = re.compile(_LAYOUT["rows"]["numbered_group"])
 NAMED_GROUP = re.compile(_LAYOUT["rows"]["named_group"])
+ROMAN_GROUP = re.compile(_LAYOUT["rows"]["roman_group"])
+GROUP_PREFIX = re.compile(_LAYOUT["rows"]["group_prefix"])
 GROUP_STT = re.compile(_LAYOUT["rows"]["group_stt"])
 _NUMBER_CELL = re.compile(_LAYOUT["rows"]["numbering_cell"])
 
@@ -261,10 +264,13 @@ def is_total_label(folded: str) -> bool:
     return bool(TOTAL_LABEL.fullmatch(folded))
 
 
-def is_group_label(folded: str) -> bool:
+def is_group_label(folded: str, lettered_items: bool = True) -> bool:
     """"I. Cấp huyện", "II", "Khối xã, phường, thị trấn", "Các sở, ban, ngành": a row that heads (and may sum) a
-    group of units."""
-    return bool(NUMBERED_GROUP.fullmatch(folded) or NAMED_GROUP.fullmatch(folded))
+    group of units. With `lettered_items=False`, "a) Phòng Tư pháp" is a unit numbered with a letter, not a group,
+    unless what follows the letter names a group ("a) Cấp xã")."""
+    if ROMAN_GROUP.fullmatch(folded) or lettered_items and NUMBERED_GROUP.fullmatch(folded):
+        return True
+    return bool(NAMED_GROUP.fullmatch(GROUP_PREFIX.sub("", folded, count=1)))
 
 
 def is_numbering_row(values: Iterable) -> bool:
@@ -308,6 +314,11 @@ class Header:
 
     def column_label(self, col: int) -> str:
         return self.labels.get(col) or column_letter(col)
+
+    def cell(self, row: list, role: str):
+        """The value of a role's column in a data row (None when the role has no column or the row is short)."""
+        col = self.roles.get(role)
+        return row[col] if col is not None and col < len(row) else None
 
 
 def header_grid(sheet: Sheet, limit: int, width: int, text_only: bool = False):
@@ -438,6 +449,47 @@ def find_tables(workbook: Workbook, vocabulary: Vocabulary, resolve: Resolver | 
                 accept: Callable[[Header], bool] | None = None, strict: bool = False) -> list[tuple[Sheet, Header]]:
     return [(sheet, header) for sheet in workbook.sheets
             if (header := find_header(sheet, vocabulary, resolve, accept, strict)) is not None]
+
+
+def data_rows(sheet: Sheet, header: Header) -> Iterator[tuple[int, list, str]]:
+    """(Excel row number, cells, first text folded) of every data row below a header, for readers that read row
+    by row: blank rows and a "(1) (2) …" row are skipped, and the table ends at its first footer line."""
+    for r in range(header.bottom + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        first = next((text for v in row if (text := clean(v))), "")
+        if not first:
+            continue
+        first_text = fold(first)
+        if is_footer(first_text):
+            return
+        if is_numbering_row(row):
+            continue
+        yield r + 1, row, first_text
+
+
+def header_texts(sheet: Sheet, header: Header) -> list[str]:
+    """The header row's texts as typed, with a label merged down from above filled in (for messages)."""
+    texts = [clean(v) for v in sheet.rows[header.bottom]]
+    for col, label in header.labels.items():
+        if col < len(texts) and not texts[col]:
+            texts[col] = label
+    return texts
+
+
+def warn_unmapped(findings: Findings, sheet: Sheet, header: Header) -> None:
+    """Name, in a warning on the header row, every column with figures that no vocabulary entry reads."""
+    for col in numeric_unmapped(sheet, header):
+        findings.warn(unmapped_message(header, col), sheet.name, header.top + 1, header.column_label(col))
+
+
+def detect_kind(workbook: Workbook, kinds: Sequence[tuple[str, Vocabulary]], default: str) -> str:
+    """The workbook's kind: the first of `kinds` (in priority order) whose vocabulary's `detect` rules find a
+    table on some sheet, else `default`. Each sheet's header grid is built once and shared by every kind tried,
+    and by the reader that reads it afterwards."""
+    for kind, vocabulary in kinds:
+        if any(find_header(sheet, vocabulary, strict=True) is not None for sheet in workbook.sheets):
+            return kind
+    return default
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
                                     (Thông tư 01/2020/TT-VPCP), one sheet per month "T01".."T12";
 - thong_ke_2019_minh_hoa_mau.xlsx   the same figures in the project's own template layout;
 - mau_thong_ke.xlsx                 the blank statistics template;
-- mau_ke_hoach.xlsx                 the blank plan template.
+- mau_ke_hoach.xlsx                 the blank plan template;
+
+and `python -m cchc.sample.progress` / `python -m cchc.sample.procedures` the progress-report and procedure-count
+templates with their illustrative 2019 files (cchc/sample/progress.py, cchc/sample/procedures.py).
 
 Everything is generated from `random.Random(2019)` and saved with fixed workbook and zip timestamps, so running
 the command twice gives byte-identical files. The builders take any table, so tests and benchmarks can make
@@ -30,13 +33,26 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
 from ..registry import REGISTRY_FILE, Registry, load_organisation, load_registry
-from ..show.xlsx_style import (BORDER, CENTER, GREY_FILL, HEADER_FILL, LEFT, LEFT_TOP, YELLOW_FILL, GuideSheet,
-                         cell_font, merge_write, print_landscape, stable_bytes, write_header)
+from ..show.xlsx_style import (
+    BORDER,
+    CENTER,
+    GREY_FILL,
+    HEADER_FILL,
+    LEFT,
+    LEFT_TOP,
+    YELLOW_FILL,
+    GuideSheet,
+    cell_font,
+    merge_write,
+    print_landscape,
+    stable_bytes,
+    write_header,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"

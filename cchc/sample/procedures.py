@@ -11,9 +11,27 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..read.procedures import (
+    PROCEDURE_LABELS,
+    PROCEDURES_SHEET,
+    TEMPLATE_HEADERS,
+    UNIT_HEADER,
+    YEAR_HEADER,
+    YEAR_RANGE,
+)
 from ..registry import REGISTRY_FILE, Registry, load_registry
-from ..read.procedures import (PROCEDURES_SHEET, PROCEDURE_LABELS, TEMPLATE_HEADERS, UNIT_HEADER, YEAR_HEADER, YEAR_RANGE)
-from ..show.xlsx_style import GUIDE_SHEET, BORDER, GREY_FILL, LEFT, RIGHT, GuideSheet, banner, cell_font, stable_bytes, write_header
+from ..show.xlsx_style import (
+    BORDER,
+    GREY_FILL,
+    GUIDE_SHEET,
+    LEFT,
+    RIGHT,
+    GuideSheet,
+    banner,
+    cell_font,
+    stable_bytes,
+    write_header,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TEMPLATE_FILE = DATA_DIR / "mau_thu_tuc.xlsx"

@@ -13,9 +13,24 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..read.progress import (PROCEDURE_MEASURED_METRICS, PROGRESS_HEADERS, PROGRESS_SHEET, PROGRESS_STATUSES, STATS_MEASURED_METRICS)
-from ..show.xlsx_style import GUIDE_SHEET, BORDER, LEFT_TOP, GuideSheet, banner, cell_font, stable_bytes, write_header
 from ..read.plan import Plan
+from ..read.progress import (
+    PROCEDURE_MEASURED_METRICS,
+    PROGRESS_HEADERS,
+    PROGRESS_SHEET,
+    PROGRESS_STATUSES,
+    STATS_MEASURED_METRICS,
+)
+from ..show.xlsx_style import (
+    BORDER,
+    GUIDE_SHEET,
+    LEFT_TOP,
+    GuideSheet,
+    banner,
+    cell_font,
+    stable_bytes,
+    write_header,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TEMPLATE_FILE = DATA_DIR / "mau_tien_do.xlsx"

@@ -42,8 +42,8 @@ import pandas as pd
 
 from ..findings import Findings
 from ..read.targets import Target
-from .status import met
 from ..read.text import NumberError, clean, fold, parse_points
+from .status import met
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..read.plan import Plan

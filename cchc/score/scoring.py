@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .metrics import METRIC_TO_RATE, RATES, procedure_rates, rate
 from ..read.plan import Criterion, Plan
+from ..read.targets import Target
+from .metrics import METRIC_TO_RATE, RATES, procedure_rates, rate
 from .rules import Rule, default_rule, points, points_for_status, rules_from_json
 from .status import classify
-from ..read.targets import Target
 
 PROCEDURE_METRICS = ("online_procedures_used", "bcci_procedures_used", "one_stop_coverage", "publication_rate")
 PROGRESS_STATUS_TO_STATUS = {"done": "met", "in_progress": "close", "not_done": "behind"}

@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .. import formatting as fmt
+from ..read.targets import Target
 from ..score.metrics import RATES
 from ..score.status import STATUS_COLORS, STATUS_LABELS, STATUS_SYMBOLS, classify
-from ..read.targets import Target
 
 FONT = dict(family="Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif", size=17, color="#1f2933")
 SERIES_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#D55E00", "#F0E442", "#000000"]

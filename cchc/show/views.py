@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import formatting as fmt
-from ..score.metrics import METRIC_TO_RATE, RATES, add_rates, rate
 from ..read.plan import Plan
+from ..read.targets import METRICS, Target
 from ..registry import Organisation
+from ..score.metrics import METRIC_TO_RATE, RATES, add_rates, rate
 from ..score.status import classify
 from ..store.database import Store, plan_for
-from ..read.targets import METRICS, Target
 
 # The national norms the seed's plan also uses; they apply when no stored plan sets a target for a rate.
 DEFAULT_TARGETS: dict[str, Target] = {

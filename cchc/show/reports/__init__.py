@@ -3,8 +3,20 @@
 The names below are the reports' public face, used by the Dữ liệu-free export buttons (ui.common) and the tests.
 """
 
-from .content import (MIME_TYPES, PPTX_TABLE_ROWS, REPORT_TITLE, SECTION_TITLES, SECTIONS, Report,  # noqa: F401
-                      ReportPart, build_report, figure_subtitle, figure_title, report_filename, slugify)
+from .content import (  # noqa: F401
+                      MIME_TYPES,
+                      PPTX_TABLE_ROWS,
+                      REPORT_TITLE,
+                      SECTION_TITLES,
+                      SECTIONS,
+                      Report,
+                      ReportPart,
+                      build_report,
+                      figure_subtitle,
+                      figure_title,
+                      report_filename,
+                      slugify,
+)
 from .html import report_html  # noqa: F401
 from .images import browser_path, chart_png, render_images, start_renderer  # noqa: F401
 from .pdf import find_fonts, report_pdf  # noqa: F401

@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures
 from ... import formatting as fmt
-from .. import views
-from ...score.metrics import RATES
+from ...read.text import fold
 from ...registry import Organisation, load_organisation, load_registry
+from ...score.metrics import RATES
 from ...score.status import STATUS_LABELS, STATUS_SYMBOLS, badge
 from ...store.database import Store
-from ...read.text import fold
-
+from .. import figures, views
 
 SECTIONS = ("overview", "processing", "online", "criteria", "unit")
 SECTION_TITLES = {

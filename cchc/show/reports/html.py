@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-
 from ... import formatting as fmt
 from .content import Report, _numeric_columns, _table_cells
 

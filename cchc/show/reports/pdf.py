@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
-import logging
 import io
+import logging
 import os
 import re
 from pathlib import Path
 
-
 from ... import formatting as fmt
-from .content import Report, _column_weights, _numeric_columns, _table_cells, figure_subtitle
+from .content import (
+    Report,
+    _column_weights,
+    _numeric_columns,
+    _table_cells,
+    figure_subtitle,
+)
 from .images import chart_failed_note, render_images
 
 log = logging.getLogger("cchc.reports")

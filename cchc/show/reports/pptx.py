@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import io
 
-
 from ... import formatting as fmt
-from .content import PPTX_TABLE_ROWS, Report, _column_weights, _numeric_columns, _table_cells, figure_subtitle
+from .content import (
+    PPTX_TABLE_ROWS,
+    Report,
+    _column_weights,
+    _numeric_columns,
+    _table_cells,
+    figure_subtitle,
+)
 from .images import chart_failed_note, render_images
 
 # ---------------------------------------------------------------------------------------------------------------- #

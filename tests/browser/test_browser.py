@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from support import ROOT
 
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
 from cchc.store.database import Store
-from support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

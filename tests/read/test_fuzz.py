@@ -4,7 +4,7 @@ Whatever the bytes, cchc.ingest.check_file must return a CheckResult whose findi
 messages (Vietnamese text, located by sheet and row where they concern a cell); no exception may escape it.
 
 The example counts keep the whole file under a minute and the runs are derandomized, so CI is reproducible. For a
-longer local run set CCHC_FUZZ_EXAMPLES, e.g. `CCHC_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/test_fuzz.py`.
+longer local run set CCHC_FUZZ_EXAMPLES, e.g. `CCHC_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/read/test_fuzz.py`.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_container import (  # file builders shared with the hostile-file tests
+    biff8,
+    compound_file,
+    ods,
+)
 
 from cchc.ingest import CheckResult, check_file
-from cchc.registry import load_registry
-from cchc.read.text import NumberError, parse_count
 from cchc.read.grid import MAX_CELLS, column_name
-from test_hostile_files import biff8, compound_file, ods  # file builders shared with the hostile-file tests
+from cchc.read.text import NumberError, parse_count
+from cchc.registry import load_registry
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 FILES = {name: (DATA / name).read_bytes() for name in (
     "ke_hoach_75_2019.xlsx", "thong_ke_2019_minh_hoa_mau.xlsx", "tien_do_2019_minh_hoa.xlsx",
     "thu_tuc_2019_minh_hoa.xlsx")}

@@ -6,15 +6,15 @@ import sys
 
 import pandas as pd
 import pytest
+from support import ROOT, sample_plan_bytes
 
-from cchc.score import scoring
-from cchc.show import views
 from cchc.fields import STATS_FIELDS
 from cchc.ingest import load_sample_data
 from cchc.read.plan import read_plan
+from cchc.score import scoring
 from cchc.score.rules import Rule, rules_to_json
+from cchc.show import views
 from cchc.store.database import Store
-from support import ROOT, sample_plan_bytes
 
 
 @pytest.fixture(scope="module")

@@ -21,13 +21,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc.read import container
-from cchc.read import grid as wbmod
 from cchc.findings import WorkbookRefused
 from cchc.ingest import check_file
+from cchc.read import container
+from cchc.read import grid as wbmod
 from cchc.read.grid import load_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 PLAN = DATA / "ke_hoach_75_2019.xlsx"
 STATS = DATA / "thong_ke_2019_minh_hoa_mau.xlsx"

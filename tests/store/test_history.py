@@ -10,13 +10,13 @@ import time
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-
-from cchc.store.backup import BackupError, backup, restore
-from cchc.ingest import import_file, load_sample_data
-from cchc.sample import build_template_workbook, sample_stats_table
-from cchc.store.database import Store, stats_rows
-from cchc.read.targets import Target
 from support import ROOT, sample_plan_bytes
+
+from cchc.ingest import import_file, load_sample_data
+from cchc.read.targets import Target
+from cchc.sample import build_template_workbook, sample_stats_table
+from cchc.store.backup import BackupError, backup, restore
+from cchc.store.database import Store, stats_rows
 
 
 def snapshot(store: Store) -> dict:

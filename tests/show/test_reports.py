@@ -16,13 +16,11 @@ import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-from cchc.show import reports
-from cchc.show import views
-from cchc.ingest import load_sample_data
-from cchc.store.database import Store
-
 from support import ROOT
+
+from cchc.ingest import load_sample_data
+from cchc.show import reports, views
+from cchc.store.database import Store
 
 # plotly passes kopts that kaleido's running server ignores; reports.start_renderer silences this for the app
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument is ignored")

@@ -3,14 +3,31 @@ import math
 
 import pandas as pd
 import pytest
+from support import sample_plan_bytes
 
 from cchc.read.plan import read_plan
-from cchc.score.rules import (ON_TIME_BANDS, RULE_COLUMN_LABELS, RULE_KIND_DESCRIPTIONS, RULE_KIND_LABELS, RULE_KINDS,
-                        BandsError, Rule, band_share, bands_to_text, default_rules, parse_bands, points,
-                        points_for_status, rule_kinds_table, rules_by_code, rules_from_frame, rules_from_json,
-                        rules_to_frame, rules_to_json)
 from cchc.read.targets import Target
-from support import sample_plan_bytes
+from cchc.score.rules import (
+    ON_TIME_BANDS,
+    RULE_COLUMN_LABELS,
+    RULE_KIND_DESCRIPTIONS,
+    RULE_KIND_LABELS,
+    RULE_KINDS,
+    BandsError,
+    Rule,
+    band_share,
+    bands_to_text,
+    default_rules,
+    parse_bands,
+    points,
+    points_for_status,
+    rule_kinds_table,
+    rules_by_code,
+    rules_from_frame,
+    rules_from_json,
+    rules_to_frame,
+    rules_to_json,
+)
 
 AT_LEAST_90 = Target("disbursement_rate", ">=", 0.9)
 FULL = Target("on_time_rate", "=", 1.0)

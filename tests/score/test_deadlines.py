@@ -2,11 +2,11 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from support import sample_plan_bytes
 
+from cchc.read.plan import read_plan
 from cchc.score import deadlines
 from cchc.score.deadlines import UNKNOWN_DEADLINE, describe, due_dates, status_of
-from cchc.read.plan import read_plan
-from support import sample_plan_bytes
 
 D = dt.date
 YEARS = (2019, 2020, 2021)

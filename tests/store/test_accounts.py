@@ -8,11 +8,11 @@ import sys
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from cchc.store import accounts as auth
-from cchc.ingest import load_sample_data
-from cchc.store.database import Store
 from support import ROOT
+
+from cchc.ingest import load_sample_data
+from cchc.store import accounts as auth
+from cchc.store.database import Store
 
 
 def make_store(tmp_path, name="acc.sqlite", sample=True) -> tuple[Store, str]:

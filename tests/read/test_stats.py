@@ -8,17 +8,34 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import (
+    TITLE,
+    SheetSpec,
+    bieu06_sheet,
+    book,
+    data_start_row,
+    figures,
+    make_registry,
+    standard_groups,
+    template_sheet,
+)
 
 from cchc.fields import FIELD_LABELS, REQUIRED_FIELDS, STATS_FIELDS, TEMPLATE_HEADERS
 from cchc.findings import WorkbookRefused
-from cchc.read.stats import (MESSAGE_CAP, RECORD_COLUMNS, StatsResult, _classify, _norm, detect_stats_table, read_stats,
-                        read_stats_workbook)
 from cchc.read.grid import load_workbook
-from xlsx_builders import (TITLE, SheetSpec, bieu06_sheet, book, data_start_row, figures, make_registry,
-                           standard_groups, template_sheet)
+from cchc.read.stats import (
+    MESSAGE_CAP,
+    RECORD_COLUMNS,
+    StatsResult,
+    _classify,
+    _norm,
+    detect_stats_table,
+    read_stats,
+    read_stats_workbook,
+)
 
 REG = make_registry()
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 RESOLVED_ON_TIME = "Số hồ sơ đã giải quyết › Đúng hạn"
 RESOLVED_TOTAL = "Số hồ sơ đã giải quyết › Tổng số"

@@ -5,16 +5,15 @@ import json
 import os
 
 import numpy as np
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support import ROOT, postgres_database
 
 from cchc.ingest import load_sample_data
-from cchc.score.metrics import rate
 from cchc.sample import build_template_workbook, sample_stats_table
+from cchc.score.metrics import rate
 from cchc.store.database import Store
-from support import ROOT, postgres_database
 
 PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/tieu_chi.py", "pages/gia_dinh.py",
          "pages/don_vi.py", "pages/du_lieu.py"]
@@ -250,9 +249,9 @@ def test_two_plan_years_are_compared_side_by_side(tmp_path, use_db):
     import io
 
     import openpyxl
+    from support import sample_plan_bytes
 
     from cchc.ingest import import_file
-    from support import sample_plan_bytes
 
     url = f"sqlite:///{tmp_path / 'years.sqlite'}"
     store = Store(url)

@@ -4,14 +4,31 @@ import math
 
 import openpyxl
 import pytest
-
-from cchc.read.plan import read_plan
-from cchc.read.progress import (NO_DATA_ROWS, PROCEDURE_MEASURED_METRICS, PROGRESS_HEADERS, PROGRESS_SHEET,
-                                PROGRESS_STATUSES, RECORD_COLUMNS, STATS_MEASURED_METRICS, detect_progress_table,
-                                parse_period, parse_status, parse_value, read_progress, read_progress_workbook)
-from cchc.sample.progress import ILLUSTRATIVE_FILE, TEMPLATE_FILE, build_illustrative_progress, build_progress_template
-from cchc.read.grid import load_workbook
 from support import DATA, PLAN_HEADER, plan_bytes, sample_plan_bytes, xlsx_bytes
+
+from cchc.read.grid import load_workbook
+from cchc.read.plan import read_plan
+from cchc.read.progress import (
+    NO_DATA_ROWS,
+    PROCEDURE_MEASURED_METRICS,
+    PROGRESS_HEADERS,
+    PROGRESS_SHEET,
+    PROGRESS_STATUSES,
+    RECORD_COLUMNS,
+    STATS_MEASURED_METRICS,
+    detect_progress_table,
+    parse_period,
+    parse_status,
+    parse_value,
+    read_progress,
+    read_progress_workbook,
+)
+from cchc.sample.progress import (
+    ILLUSTRATIVE_FILE,
+    TEMPLATE_FILE,
+    build_illustrative_progress,
+    build_progress_template,
+)
 
 HEADER = list(PROGRESS_HEADERS.values())  # Mã tiêu chí | Kỳ báo cáo | Giá trị | Trạng thái | Số văn bản | ...
 GOOD_ROW = ["6.1.2", "2019-06", "78%", "Đang thực hiện", "53/BC-TCKH", "17/6/2019", "Phòng Tài chính-Kế hoạch",

@@ -5,16 +5,30 @@ import io
 
 import openpyxl
 import pytest
-
-from cchc.read.procedures import (NO_DATA_ROWS, PROCEDURE_FIELDS, PROCEDURE_LABELS, PROCEDURES_SHEET, RECORD_COLUMNS,
-                                  TEMPLATE_HEADERS, ProceduresResult, detect_procedures_table, read_procedures,
-                                  read_procedures_workbook)
-from cchc.sample.procedures import (ILLUSTRATIVE_FILE, TEMPLATE_FILE, build_illustrative_procedures,
-                                    build_procedures_template, write_files)
-from cchc.score.metrics import procedure_rates, procedure_totals
-from cchc.registry import parse_registry
-from cchc.read.grid import load_workbook
 from support import DATA, plan_bytes, xlsx_bytes
+
+from cchc.read.grid import load_workbook
+from cchc.read.procedures import (
+    NO_DATA_ROWS,
+    PROCEDURE_FIELDS,
+    PROCEDURE_LABELS,
+    PROCEDURES_SHEET,
+    RECORD_COLUMNS,
+    TEMPLATE_HEADERS,
+    ProceduresResult,
+    detect_procedures_table,
+    read_procedures,
+    read_procedures_workbook,
+)
+from cchc.registry import parse_registry
+from cchc.sample.procedures import (
+    ILLUSTRATIVE_FILE,
+    TEMPLATE_FILE,
+    build_illustrative_procedures,
+    build_procedures_template,
+    write_files,
+)
+from cchc.score.metrics import procedure_rates, procedure_totals
 
 HEADER = list(TEMPLATE_HEADERS)
 # Đơn vị | Năm | total | one-stop | online | l3 | l4 | full | partial | online used | BCCI | BCCI used | published
@@ -558,3 +572,23 @@ def test_illustrative_file_is_marked():
     assert "DỮ LIỆU MINH HỌA" in ws["A1"].value
     assert wb.properties.created == wb.properties.modified == dt.datetime(2020, 1, 1)
     assert ws.cell(row=ws.max_row, column=1).value == "Tổng cộng"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Shared table rules (cchc.read.table)
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_a_unit_numbered_with_a_letter_is_read_not_taken_for_a_group():
+    """"a) Phòng Tư pháp" is a unit; "b) Cấp xã" is a group heading (its subtotal is not counted again)."""
+    rows = [["a) Phòng Tư pháp", 2019, 10], ["b) Cấp xã", 2019, 99], ["UBND xã Ia Tul", 2019, 5]]
+    result = read_procedures(book(rows, header=SHORT_HEADER), "thu_tuc.xlsx")
+    assert result.findings.errors == []
+    assert sorted(result.records["procedures_total"].tolist()) == [5, 10]
+
+
+def test_a_numeric_procedure_column_nobody_reads_is_named():
+    header = ["Đơn vị", "Năm", "Tổng số TTHC", "Số cán bộ tiếp nhận"]
+    result = read_procedures(book([["Phòng Tư pháp", 2019, 32, 3]], header=header), "thu_tuc.xlsx")
+    warnings = [(w.sheet, w.row, w.column) for w in result.findings.warnings if "không đọc" in w.message]
+    assert warnings == [(PROCEDURES_SHEET, 1, "Số cán bộ tiếp nhận")]
+    assert result.records["procedures_total"].tolist() == [32]

@@ -1,8 +1,14 @@
 import pytest
+from support import (
+    PLAN_HEADER,
+    SMALL_PLAN_ROWS,
+    plan_bytes,
+    sample_plan_bytes,
+    xlsx_bytes,
+)
 
 from cchc.read.plan import read_plan, sentence_case
 from cchc.read.targets import parse_target
-from support import PLAN_HEADER, SMALL_PLAN_ROWS, plan_bytes, sample_plan_bytes, xlsx_bytes
 
 SEED_TARGETS = {  # ../shared/domain.md §1: every measurable target of the seed
     "3.2.4": ("publication_rate", 1.0), "3.4": ("on_time_rate", 1.0), "3.5.2": ("one_stop_coverage", 1.0),

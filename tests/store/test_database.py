@@ -3,13 +3,13 @@ import json
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from support import sample_plan_bytes
 
 from cchc.fields import STATS_FIELDS
-from cchc.score.metrics import rate
 from cchc.read.plan import read_plan
-from cchc.store.database import Store, stats_rows
 from cchc.read.targets import Target
-from support import sample_plan_bytes
+from cchc.score.metrics import rate
+from cchc.store.database import Store, stats_rows
 
 
 def records(rows):
