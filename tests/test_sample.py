@@ -1,4 +1,4 @@
-"""The shipped sample data and blank templates (cchc/sample.py): structure, identities and the sample's story."""
+"""The shipped sample data and blank templates (cchc/sample/): structure, identities and the sample's story."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_generation_is_deterministic(table):
 
 def test_shipped_files_are_up_to_date(table):
     """data/ holds exactly what `python -m cchc.sample` writes. The templates list the registry's units, so
-    rerun the command after changing cchc/sample.py, data/don_vi.csv or data/to_chuc.json."""
+    rerun the command after changing cchc/sample/, data/don_vi.csv or data/to_chuc.json."""
     hint = "stale: run `.venv/bin/python -m cchc.sample`"
     assert SAMPLE_STATS_FILE.read_bytes() == build_bieu06_workbook(table, "UBND huyện Ia Pa"), hint
     assert SAMPLE_STATS_TEMPLATE_LAYOUT_FILE.read_bytes() == build_template_workbook(table), hint

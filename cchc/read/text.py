@@ -109,25 +109,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-# A line below a table (addressees, notes, signatures): it ends the table. Matched on `fold`ed text.
-FOOTER_LINE = re.compile(r"^(noi nhan|ghi chu ?:|nguoi lap|tm\.|kt\.|chu tich|pho chu tich|thu truong|xac nhan|"
-                         r"\(da ky\)|\(ky|luu:)")
-
-
 def criterion_code(value: object) -> str:
     """Criterion code as text. Excel turns "1.2" into the number 1.2 ("3.10" would come back as 3.1)."""
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
     return clean(value).rstrip(".").replace(",", ".").replace(" ", "")
-
-
-def is_numbering_row(values: list) -> bool:
-    """The "(1) (2) (3) …" (or 1 2 3 …) row that numbers a table's columns under its header."""
-    texts = [clean(v) for v in values if not is_blank(v)]
-    if len(texts) < 2:
-        return False
-    if all(re.fullmatch(r"\(\d+\)", t) for t in texts):
-        return True
-    return all(re.fullmatch(r"\d+", t) for t in texts) and [int(t) for t in texts] == list(
-        range(int(texts[0]), int(texts[0]) + len(texts)))
