@@ -97,7 +97,13 @@ if upload is not None:
             rows += [{first: a, second: label(b), "Thao tác": "Thay thế"} for a, b in replaced]
             common.dataframe(pd.DataFrame(rows, columns=[first, second, "Thao tác"])
                              .sort_values(["Thao tác", second, first]), height=300)
-        if st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
+        others = sorted({a for a in result.progress.records["agency"] if not common.can("enter_progress", a)}
+                        if result.kind == "progress" else ())
+        if others:  # an agency's editor enters its own agency's progress only, by file as in the table
+            st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
+                     f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
+                     icon=":material/block:")
+        elif st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
             outcome = store_checked(store, result, data, upload.name, user=common.current_user())
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."

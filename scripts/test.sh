@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run every test: unit, CLI, storage on SQLite and PostgreSQL, AppTest pages, the browser test.
+# Extra arguments go to pytest. Under CI (.ci/run exports CI=1) a part that cannot be set up fails the run: no
+# chromium, or a PostgreSQL cluster that does not start, is an error here or in the tests, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -7,6 +9,10 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   echo "Installing Debian's chromium for the browser tests…"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >/dev/null
 fi
-eval "$(bash scripts/postgres.sh start)"
+command -v chromium >/dev/null 2>&1 ||
+  echo "chromium is not installed (apt-get install chromium): the browser and chart-image tests will fail" >&2
+# Not `eval "$(…)"` directly: eval of a failed command substitution succeeds, and the failure would be lost.
 trap 'bash scripts/postgres.sh stop' EXIT
+postgres_env=$(bash scripts/postgres.sh start)
+eval "$postgres_env"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

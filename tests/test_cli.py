@@ -26,8 +26,14 @@ def cli(*args, env=None):
         environment["CCHC_DATABASE_URL"] = env["CCHC_DATABASE_URL"]
     done = subprocess.run([sys.executable, "-m", "cchc", *args], capture_output=True, text=True, cwd=ROOT,
                           env=environment, timeout=120)
+    # cchc.cli.run turns any exception into one Vietnamese line; test_an_unexpected_error_* shows this can fail
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     return done
+
+
+CORRUPT = "Tệp bị hỏng hoặc chưa tải lên trọn vẹn (thiếu phần cuối của tệp nén). Hãy mở tệp bằng Excel, lưu lại rồi " \
+          "tải lên lần nữa."
+REFUSED_ONE = "BỊ TỪ CHỐI: 1 lỗi. Không có gì được lưu."
 
 
 @pytest.fixture
@@ -89,22 +95,53 @@ def test_refused_file_exits_1_with_located_errors(files, tmp_path):
 
 def test_renamed_csv_and_random_bytes_are_refused_without_traceback(files, tmp_path):
     done = cli("check", str(files["csv"]), "--json")
-    assert done.returncode == 1
-    assert "không phải là tệp Excel" in json.loads(done.stdout)["errors"][0]["message"]
+    assert done.returncode == 1 and done.stderr == ""
+    errors = json.loads(done.stdout)["errors"]
+    assert len(errors) == 1 and errors[0]["message"] == (
+        "Không đọc được tệp: đây không phải là tệp Excel (.xlsx, .xls) hay .ods. Tệp này có vẻ là tệp văn bản/CSV "
+        "được đổi đuôi. Hãy mở tệp bằng Excel rồi lưu lại dạng .xlsx và tải lên tệp mới.")
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"PK\x03\x04" + os.urandom(3000))
-    assert cli("check", str(junk)).returncode == 1
+    done = cli("check", str(junk))
+    assert done.returncode == 1 and done.stderr == ""
+    assert done.stdout.splitlines() == [f"LỖI  {CORRUPT}", REFUSED_ONE]
     truncated = tmp_path / "truncated.xlsx"
     truncated.write_bytes(SAMPLE_STATS_FILE.read_bytes()[:5000])
     done = cli("check", str(truncated), "--json")
-    assert done.returncode == 1 and json.loads(done.stdout)["errors"]
+    assert done.returncode == 1 and done.stderr == ""
+    payload = json.loads(done.stdout)
+    assert payload["ok"] is False and [e["message"] for e in payload["errors"]] == [CORRUPT]
 
 
 def test_usage_errors_exit_2():
-    assert cli().returncode == 2
-    assert cli("frobnicate").returncode == 2
-    assert cli("check").returncode == 2
-    assert cli("check", "/no/such/file.xlsx").returncode == 2
+    done = cli()
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines()[-1] == "Lỗi cú pháp lệnh: the following arguments are required: command"
+    done = cli("frobnicate")
+    assert done.returncode == 2 and "Lỗi cú pháp lệnh: argument command: invalid choice: 'frobnicate'" in done.stderr
+    done = cli("check")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["usage: python -m cchc check [-h] [--json] [--db DB] file",
+                                        "Lỗi cú pháp lệnh: the following arguments are required: file"]
+    done = cli("check", "/no/such/file.xlsx")
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", "Không tìm thấy tệp: /no/such/file.xlsx\n")
+
+
+def test_an_unexpected_error_is_one_vietnamese_line_and_exit_3(tmp_path):
+    """Something the CLI does not expect (here: a database URL no driver understands, a database file under a
+    plain file) ends with exit 3 and one line naming the error; never a Python traceback."""
+    done = cli("summary", "--db", "khongco://may-chu/cchc")
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr == "Lỗi không mong đợi: NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:khongco\n"
+    plain = tmp_path / "tep_thuong"
+    plain.write_text("x")
+    done = cli("summary", "--db", f"sqlite:///{plain / 'cchc.sqlite'}")
+    assert done.returncode == 3 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("Lỗi không mong đợi: FileExistsError: ") or \
+        done.stderr.startswith("Lỗi không mong đợi: NotADirectoryError: "), done.stderr
+    for stream in (done.stdout, done.stderr):
+        assert "Traceback" not in stream and 'File "' not in stream
 
 
 def test_import_then_summary_and_reimport_replaces(files, tmp_path):
@@ -139,3 +176,6 @@ def test_import_uses_database_url_from_environment(files, tmp_path):
 def test_human_output_is_vietnamese(files):
     done = cli("check", str(files["plan"]))
     assert done.returncode == 0 and "HỢP LỆ" in done.stdout and "19,25" in done.stdout
+    # Kế hoạch 75: 27 tiêu chí in 5 lĩnh vực; 55 standard points, 35,75 appraised in 2018, 19,25 lost
+    assert done.stdout.splitlines()[-1] == ("HỢP LỆ. Kế hoạch năm 2019: 27 tiêu chí, 5 lĩnh vực; điểm chuẩn 55, "
+                                            "thẩm định 35,75, bị mất 19,25.")

@@ -177,6 +177,21 @@ def test_shipped_files_are_up_to_date(table):
     assert PLAN_TEMPLATE_FILE.read_bytes() == build_plan_template(), hint
 
 
+def test_the_documented_command_rewrites_the_files(tmp_path):
+    """`python -m cchc.sample` is what the hint above and the module docstring tell a maintainer to run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "cchc.sample", str(tmp_path)], capture_output=True, text=True,
+                          cwd=sample.DATA_DIR.parent, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = [SAMPLE_STATS_FILE.name, SAMPLE_STATS_TEMPLATE_LAYOUT_FILE.name, STATS_TEMPLATE_FILE.name,
+             PLAN_TEMPLATE_FILE.name]
+    assert done.stdout.splitlines() == [str(tmp_path / name) for name in names]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (sample.DATA_DIR / name).read_bytes(), name
+
+
 def test_write_all(tmp_path):
     written = sample.write_all(tmp_path)
     assert sorted(p.name for p in written) == sorted(
@@ -379,3 +394,142 @@ def test_plan_guide_target_phrases_are_understood():
     assert (l3.metric, l3.op, l3.value) == ("online_l3_share", ">=", pytest.approx(0.2))
     on_time = parse_target("100% số hồ sơ TTHC trong năm được giải quyết đúng hạn")
     assert (on_time.metric, on_time.value) == ("on_time_rate", pytest.approx(1.0))
+
+
+# --- content checks that do not come from the generator ------------------------------------------------------------
+# test_shipped_files_are_up_to_date compares data/ with what the builders write today: it proves the files are
+# current, not that they say the right thing (a changed builder rewrites both). These read the files with openpyxl
+# and compare them with literals: Kế hoạch 75 itself, and the sample's figures as published with the dashboard.
+
+TEMPLATE_HEADER_TEXTS = [
+    "Đơn vị", "Năm", "Tháng", "Tổng số hồ sơ tiếp nhận", "Trực tuyến", "Trực tuyến mức độ 3", "Trực tuyến mức độ 4",
+    "Trực tuyến toàn trình", "Trực tuyến một phần", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+    "Tiếp nhận qua BCCI", "Tổng số hồ sơ đã giải quyết", "Giải quyết trước hạn", "Giải quyết đúng hạn",
+    "Giải quyết quá hạn", "Tổng số hồ sơ đang giải quyết", "Đang giải quyết trong hạn", "Đang giải quyết quá hạn",
+    "Trả kết quả qua BCCI", "Số hồ sơ quá hạn đã có văn bản xin lỗi"]
+
+# The 2019 sample in the template layout, summed over its 240 unit-months (the figures the dashboard shows for 2019:
+# on time (4.529 + 4.139) / 8.960 = 96,7%; online level 3: 1.154 / (10.815 − 1.808) = 12,8%).
+SAMPLE_2019_TOTALS = {
+    "Tổng số hồ sơ tiếp nhận": 10815, "Trực tuyến": 1510, "Trực tuyến mức độ 3": 1154, "Trực tuyến mức độ 4": 356,
+    "Trực tuyến toàn trình": 0, "Trực tuyến một phần": 0, "Trực tiếp, dịch vụ bưu chính": 7497, "Từ kỳ trước": 1808,
+    "Tiếp nhận qua BCCI": 596, "Tổng số hồ sơ đã giải quyết": 8960, "Giải quyết trước hạn": 4529,
+    "Giải quyết đúng hạn": 4139, "Giải quyết quá hạn": 292, "Tổng số hồ sơ đang giải quyết": 1855,
+    "Đang giải quyết trong hạn": 1708, "Đang giải quyết quá hạn": 147, "Trả kết quả qua BCCI": 667,
+    "Số hồ sơ quá hạn đã có văn bản xin lỗi": 285}
+
+# Biểu 06 columns (3)–(18), in the order of the form
+BIEU06_T01_TOTAL = [882, 26, 741, 115, 732, 383, 325, 24, 150, 140, 10, 24, 2, 20, 22, 16]
+BIEU06_T12_TOTAL = [965, 233, 576, 156, 803, 415, 370, 18, 162, 151, 11, 170, 63, 86, 94, 26]
+BIEU06_T01_IA_TUL = [67, 2, 64, 1, 62, 45, 15, 2, 5, 5, 0, 2, 0, 3, 0, 1]
+
+COMMUNES = ["UBND xã Ia Tul", "UBND xã Chư Răng", "UBND xã Kim Tân", "UBND xã Pờ Tó", "UBND xã Chư Mố",
+            "UBND xã Ia Kdăm", "UBND xã Ia Broăi", "UBND xã Ia Trok", "UBND xã Ia Mrơn"]
+
+
+def _number(value) -> float:
+    """A figure of the plan document as typed there: 1.75, 1 or the text "0,75"."""
+    return float(str(value).replace(",", "."))
+
+
+def test_the_plan_document_kế_hoạch_75():
+    """data/ke_hoach_75_2019.xlsx is the published appendix of Kế hoạch 75/KH-UBND: 27 criteria in 5 domains,
+    55 standard points, 35,75 appraised in 2018, 19,25 lost."""
+    from support import DATA
+
+    ws = openpyxl.load_workbook(DATA / "ke_hoach_75_2019.xlsx").worksheets[0]
+    assert ws.title == "Phụ lục" and ws["A1"].value == "UBND HUYỆN IA PA"
+    assert [c.value for c in ws[8]][:5] == ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm chuẩn",
+                                            "Điểm thẩm định 2018", "Điểm bị mất"]
+    domains, criteria = {}, {}
+    for stt, name, standard, appraised, lost, *_ in ws.iter_rows(min_row=9, max_row=47, values_only=True):
+        if stt is None:
+            continue
+        figures = (_number(standard), _number(appraised), _number(lost))
+        if isinstance(stt, int):
+            domains[str(stt)] = figures
+        else:
+            criteria[str(stt)] = figures
+    assert list(domains) == ["1", "3", "5", "6", "7"]
+    assert domains == {"1": (8.25, 6.75, 1.5), "3": (15, 8.5, 6.5), "5": (7.5, 4.25, 3.25), "6": (11, 6.5, 4.5),
+                       "7": (13.25, 9.75, 3.5)}
+    assert [sum(d[i] for d in domains.values()) for i in range(3)] == [55, 35.75, 19.25]
+    assert len(criteria) == 27
+    assert sum(c[2] for c in criteria.values()) == 19.25
+    for code, (standard, appraised, lost) in criteria.items():
+        assert standard - appraised == pytest.approx(lost), code
+    for code, (_, _, lost) in domains.items():
+        assert sum(c[2] for k, c in criteria.items() if k.split(".")[0] == code) == pytest.approx(lost), code
+    assert criteria["3.4"] == (2, 1, 1) and criteria["7.2.2"] == (0.5, 0, 0.5) and criteria["1.2"] == (1.75, 0.75, 1)
+
+
+def test_sample_statistics_files_carry_the_published_figures(bieu06_book):
+    t01, t12 = bieu06_book["T01"], bieu06_book["T12"]
+    assert _numbers(_body(t01)[-1]) == BIEU06_T01_TOTAL
+    assert _numbers(_body(t12)[-1]) == BIEU06_T12_TOTAL
+    assert _numbers(next(r for r in _body(t01) if r[1] == "UBND xã Ia Tul")) == BIEU06_T01_IA_TUL
+    year = [sum(col) for col in zip(*(_numbers(_body(ws)[-1]) for ws in bieu06_book.worksheets))]
+    bieu06_headers = ["Tổng số hồ sơ tiếp nhận", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+                      "Tổng số hồ sơ đã giải quyết", "Giải quyết trước hạn", "Giải quyết đúng hạn",
+                      "Giải quyết quá hạn", "Tổng số hồ sơ đang giải quyết", "Đang giải quyết trong hạn",
+                      "Đang giải quyết quá hạn", "Trực tuyến mức độ 3", "Trực tuyến mức độ 4", "Tiếp nhận qua BCCI",
+                      "Trả kết quả qua BCCI", "Số hồ sơ quá hạn đã có văn bản xin lỗi"]
+    assert dict(zip(bieu06_headers, year)) == {h: SAMPLE_2019_TOTALS[h] for h in bieu06_headers}
+
+    rows = list(openpyxl.load_workbook(SAMPLE_STATS_TEMPLATE_LAYOUT_FILE, read_only=True).worksheets[0]
+                .iter_rows(values_only=True))
+    assert list(rows[0]) == TEMPLATE_HEADER_TEXTS and len(rows) == 1 + 20 * 12
+    totals = {h: sum(r[i] for r in rows[1:]) for i, h in enumerate(TEMPLATE_HEADER_TEXTS) if i >= 3}
+    assert totals == SAMPLE_2019_TOTALS
+    units = list(dict.fromkeys(r[0] for r in rows[1:]))
+    assert len(units) == 20 and units[-9:] == COMMUNES and units[10] == "Chi nhánh Văn phòng đăng ký đất đai"
+    assert {r[1] for r in rows[1:]} == {2019} and sorted({r[2] for r in rows[1:]}) == list(range(1, 13))
+    assert rows[1] == ("Phòng Tư pháp", 2019, 1, 11, 0, 0, 0, 0, 0, 10, 1, 0, 8, 8, 0, 0, 3, 3, 0, 0, 0)
+
+
+def test_blank_templates_have_the_documented_headers():
+    from support import DATA
+
+    heads = {name: [c.value for c in openpyxl.load_workbook(DATA / name).worksheets[0][1]]
+             for name in ("mau_thong_ke.xlsx", "mau_tien_do.xlsx", "mau_thu_tuc.xlsx")}
+    assert heads["mau_thong_ke.xlsx"] == TEMPLATE_HEADER_TEXTS
+    assert heads["mau_tien_do.xlsx"] == ["Mã tiêu chí", "Kỳ báo cáo", "Giá trị", "Trạng thái", "Số văn bản",
+                                         "Ngày văn bản", "Cơ quan báo cáo", "Ghi chú"]
+    assert heads["mau_thu_tuc.xlsx"] == [
+        "Đơn vị", "Năm", "Tổng số TTHC", "TTHC xử lý trên phần mềm Một cửa điện tử",
+        "TTHC cung cấp trực tuyến mức độ 3, 4", "TTHC trực tuyến mức độ 3", "TTHC trực tuyến mức độ 4",
+        "TTHC trực tuyến toàn trình", "TTHC trực tuyến một phần", "TTHC trực tuyến có phát sinh hồ sơ",
+        "TTHC cung cấp qua dịch vụ BCCI", "TTHC có phát sinh hồ sơ qua BCCI",
+        "TTHC công khai tiến độ, kết quả giải quyết"]
+
+
+def test_illustrative_progress_and_procedures_files():
+    """The progress reports cover the plan's criteria that no statistics or procedure count measures; the
+    procedure counts' total row is the sum of its 20 units."""
+    import datetime as dt
+
+    from support import DATA
+
+    sheet = openpyxl.load_workbook(DATA / "tien_do_2019_minh_hoa.xlsx").worksheets[0]
+    assert sheet["A1"].value.startswith("DỮ LIỆU MINH HỌA – không phải số liệu thật. Báo cáo tiến độ thực hiện "
+                                        "Kế hoạch 75/KH-UBND năm 2019")
+    reports = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    reported = ["1.2", "1.4.2", "3.1.1", "3.1.2", "3.1.3", "5.1.2", "5.2", "5.5", "5.6.1", "6.1.1", "6.1.2", "6.4",
+                "6.8.1", "6.8.2", "6.8.4", "7.1.1", "7.4.4"]
+    for period in ("Quý II/2019", "Quý IV/2019"):
+        assert [r[0] for r in reports if r[1] == period] == reported
+    assert len(reports) == 2 * len(reported)
+    assert {r[3] for r in reports} == {"Hoàn thành", "Đang thực hiện", "Chưa thực hiện"}
+    last = {r[0]: r for r in reports if r[1] == "Quý IV/2019"}
+    assert last["1.2"][3:7] == ("Hoàn thành", "212/BC-UBND", dt.datetime(2019, 12, 12), "Phòng Nội vụ")
+    assert (last["7.1.1"][2], last["7.1.1"][3]) == (0.97, "Đang thực hiện")
+    assert (last["6.8.1"][2], last["6.8.1"][3]) == (None, "Chưa thực hiện")
+
+    rows = list(openpyxl.load_workbook(DATA / "thu_tuc_2019_minh_hoa.xlsx").worksheets[0].iter_rows(values_only=True))
+    body = [r for r in rows[3:] if r[0]]
+    units, total = body[:-1], body[-1]
+    assert total[0] == "Tổng cộng" and len(units) == 20 and units[-9:][0][0] == COMMUNES[0]
+    assert [u[0] for u in units][-9:] == COMMUNES
+    assert list(total[2:]) == [1323, 1224, 392, 336, 56, 190, 989, 201, 1132]
+    assert [sum(u[i] for u in units) for i in range(2, len(total))] == list(total[2:])
+    assert all(u[1] == 2019 for u in units)

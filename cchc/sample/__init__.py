@@ -884,8 +884,3 @@ def write_all(directory: Path | str = DATA_DIR) -> list[Path]:
         path.write_bytes(data)
         written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    for written_path in write_all(DATA_DIR):
-        print(written_path)

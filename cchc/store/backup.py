@@ -8,9 +8,11 @@ reaches, SQLite to PostgreSQL included.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -62,6 +64,19 @@ def backup(store: Store, path: Path | str) -> dict:
     return manifest
 
 
+@contextlib.contextmanager
+def _damaged_table_refused():
+    """Table data that does not read or does not fit (the manifest was fine): a BackupError, not a crash."""
+    try:
+        yield
+    except sa.exc.OperationalError:
+        raise  # the database itself, not the backup
+    except (ValueError, TypeError, AttributeError, KeyError, EOFError, zipfile.BadZipFile, zlib.error,
+            sa.exc.StatementError):
+        raise BackupError("Bản sao lưu bị hỏng (dữ liệu của một bảng không đọc được hoặc không khớp): không phục "
+                          "hồi gì, cơ sở dữ liệu đích vẫn trống.") from None
+
+
 def restore(store: Store, path: Path | str) -> dict:
     """Load a backup into an empty store, in one transaction. Raises BackupError with a Vietnamese message."""
     try:
@@ -76,7 +91,7 @@ def restore(store: Store, path: Path | str) -> dict:
                           f"{HEAD_REVISION}: hãy dùng cùng phiên bản phần mềm để phục hồi.")
     if store.import_count() or store.has_users():
         raise BackupError("Cơ sở dữ liệu đích đã có dữ liệu: chỉ phục hồi vào cơ sở dữ liệu trống.")
-    with store._write() as conn:
+    with _damaged_table_refused(), store._write() as conn:  # one transaction: rolled back, then refused
         for table in metadata.sorted_tables:
             name = f"{table.name}.jsonl"
             if name not in archive.namelist():

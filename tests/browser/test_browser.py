@@ -1,19 +1,33 @@
 """End to end in a real browser: streamlit run + Debian's Chromium driven by Playwright.
 
+Debian's chromium (/usr/bin/chromium) is required, in CI and on a developer's machine alike: scripts/test.sh
+installs it, and without it every test here fails with that reason instead of being skipped.
+
+No test waits a fixed time. After page.goto the tests wait for Streamlit's first script run to end (the app root
+goes from data-test-script-state "initial" to "running" to "notRunning"); after a click, an upload or a key press
+they wait for what that action must bring (a button, a message, a new URL), then for the run to end.
+
+The tests that only read share one server on the sample data. A test that writes gets its own server on its own
+SQLite file (`own_server`), so no test sees another's changes and any order gives the same results.
 Screenshots land in test-artifacts/ (or $CCHC_ARTIFACTS) for a person to look at.
 """
 
+from __future__ import annotations
+
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from support import ROOT
 
 from cchc.ingest import load_sample_data
@@ -23,9 +37,10 @@ from cchc.store.database import Store
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(os.environ.get("CCHC_ARTIFACTS", ROOT / "test-artifacts"))
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed (scripts/test.sh installs it)")
+TIMEOUT_MS = 60_000  # an upper bound for any one wait (2 loaded CI cores), never a time that is waited out
+SERVER_START_S = 90
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+READY_LINE = "You can now view your Streamlit app"
 
 
 def free_port() -> int:
@@ -34,88 +49,188 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'e2e.sqlite'}"
+@contextmanager
+def streamlit_server(folder: Path, name: str):
+    """`streamlit run app.py` on a SQLite file of its own in `folder`, the sample data loaded.
+
+    Ready when Streamlit prints its URL (it does so once its server listens), then checked through /_stcore/health.
+    On exit the log goes to ARTIFACTS/<name>.log and must hold no traceback.
+    """
+    url = f"sqlite:///{folder / f'{name}.sqlite'}"
     store = Store(url)
     load_sample_data(store)
     store.dispose()
     port = free_port()
     env = {**os.environ, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e"}
-    log = open(folder / "streamlit.log", "w")
+    log_path = folder / f"{name}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        errors="replace")
+    ready = threading.Event()
+
+    def copy_log() -> None:  # keeps the pipe drained for the server's whole life
+        with open(log_path, "w", encoding="utf-8") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if READY_LINE in line:
+                    ready.set()
+        ready.set()  # the process ended: wake the waiter, which then sees it is gone
+
+    reader = threading.Thread(target=copy_log, daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    try:
+        if not ready.wait(SERVER_START_S) or process.poll() is not None:
+            pytest.fail(f"streamlit did not start within {SERVER_START_S} s:\n{log_path.read_text()}")
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as answer:
+            assert answer.read() == b"ok"
+        yield {"base": base, "url": url}
+    finally:
+        process.terminate()
         try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not become healthy: " + (folder / "streamlit.log").read_text())
-    yield {"base": base, "folder": folder, "url": url}
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
-    text = (folder / "streamlit.log").read_text()
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+    text = log_path.read_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(folder / "streamlit.log", ARTIFACTS / "streamlit.log")
+    shutil.copy(log_path, ARTIFACTS / f"{name}.log")
     assert "Traceback" not in text, text
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM}: the browser tests need it, in CI and "
+                    "locally (scripts/test.sh installs it: apt-get install chromium)", pytrace=False)
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
+def warm(browser, base: str) -> None:
+    """Open the main page once, as the first visitor of a new server, until its page list has arrived.
+
+    Streamlit shows a spurious "Page not found" dialog to the first session of a server started with st.navigation
+    when that session opens another page than the default one (streamlit/streamlit#9992), over the right page. The
+    first st.navigation call registers the pages for the whole server; after it every URL opens without the dialog,
+    whatever test comes first. The sidebar's page links are drawn by that call, so they are what is waited for.
+    """
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
-    yield tab
+    tab.goto(f"{base}/")
+    tab.get_by_test_id("stSidebarNav").get_by_role("link", name="Dữ liệu").wait_for()
     context.close()
 
 
-def settle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=90_000)
-    page.wait_for_timeout(700)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=90_000)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, browser):
+    """One server on the sample data for the tests that only read: none of them may change its store."""
+    with streamlit_server(tmp_path_factory.mktemp("browser"), "streamlit") as running:
+        warm(browser, running["base"])
+        yield running
+
+
+@pytest.fixture
+def own_server(tmp_path, request, browser):
+    """A server of the test's own, on a fresh copy of the sample data, for a test that writes."""
+    with streamlit_server(tmp_path, f"streamlit-{request.node.name}") as running:
+        warm(browser, running["base"])
+        yield running
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context for the module: its HTTP cache keeps Streamlit's scripts between tests.
+
+    Each test still opens its own tab, so its own Streamlit session; the app keeps no state in cookies or browser
+    storage.
+    """
+    shared = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
+    shared.set_default_timeout(TIMEOUT_MS)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def page(context):
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
+def idle(page) -> None:
+    """Wait until no script run is going on (and at least one has ended since the page loaded)."""
+    page.wait_for_selector(IDLE)
+
+
+def open_page(page, url: str) -> None:
+    """Load `url` and wait for the app's first script run to end (the root leaves its "initial" state)."""
+    page.goto(url)
+    idle(page)
+
+
+def main(page):
+    return page.get_by_test_id("stMain")
+
+
+def body_text(page) -> str:
+    return main(page).inner_text()
+
+
+# True once the boxes of every element matching the selector are the same as at the previous poll.
+STILL = """selector => {
+    const boxes = [...document.querySelectorAll(selector)].map(e => {
+        const r = e.getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height].join(",");
+    }).join(";");
+    const still = boxes !== "" && window.__cchcBoxes === boxes;
+    window.__cchcBoxes = boxes;
+    return still;
+}"""
+
+
+def wait_still(page, selector: str) -> None:
+    """Wait until the layout of `selector` stops moving (two polls 100 ms apart see the same boxes)."""
+    page.evaluate("() => { window.__cchcBoxes = undefined; }")
+    page.wait_for_function(STILL, arg=selector, polling=100)
 
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1600, "height": max(1000, int(height) + 40)})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    wait_still(page, "[data-testid='stMain'], .js-plotly-plot")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), animations="disabled")
     page.set_viewport_size({"width": 1600, "height": 1000})
+
+
+def chart_titled(page, title: str):
+    chart = page.locator(".js-plotly-plot").filter(has_text=title).first
+    expect(chart).to_be_visible()
+    return chart
 
 
 def click_bar(page, chart, label: str) -> None:
     """Click a horizontal bar as a person would: at its base, on the row of its axis label.
 
-    Plotly listens on its drag layer, not on the bar's own shape, so the click goes to that point on the page.
+    Plotly listens on its drag layer, not on the bar's own shape, so the click goes to that point of the layer, once
+    the chart has stopped moving (Streamlit sizes it after Plotly's first draw).
     """
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    plot_area = chart.locator(".nsewdrag").first.bounding_box()
-    tick = chart.locator(".ytick text", has_text=label).first.bounding_box()
-    page.mouse.click(plot_area["x"] + 25, tick["y"] + tick["height"] / 2)
-
-
-def body_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text()
+    wait_still(page, ".js-plotly-plot .nsewdrag, .js-plotly-plot .ytick text")
+    layer = chart.locator(".nsewdrag").first
+    tick = chart.locator(".ytick text", has_text=label).first
+    area, row = layer.bounding_box(), tick.bounding_box()
+    layer.click(position={"x": 25, "y": row["y"] + row["height"] / 2 - area["y"]})
 
 
 @pytest.mark.parametrize("path, heading", [
@@ -128,92 +243,86 @@ def body_text(page) -> str:
     ("du-lieu", "Dữ liệu"),
 ])
 def test_every_page_opens(server, page, path, heading):
-    page.goto(f"{server['base']}/{path}")
-    settle(page)
+    open_page(page, f"{server['base']}/{path}")
+    expect(main(page)).to_contain_text(heading)
     text = body_text(page)
-    assert heading in text
-    assert "Traceback" not in text and "Page not found" not in text
+    assert "Traceback" not in text
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_text("Page not found").count() == 0  # in the page or in Streamlit's dialog over it
     if path in ("", "giai-quyet", "truc-tuyen", "tieu-chi", "gia-dinh"):
-        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
         assert "Dữ liệu minh họa" in text or path == "gia-dinh"
     shot(page, f"trang-{path or 'tong-quan'}")
 
 
-def test_upload_statistics_and_see_its_months(server, page, tmp_path):
+def test_upload_statistics_and_see_its_months(own_server, page, tmp_path):
     table = sample_stats_table()
     first_quarter = table[table["month"] <= 3].assign(year=2020)
     workbook = tmp_path / "thong_ke_quy_1_2020.xlsx"
     workbook.write_bytes(build_template_workbook(first_quarter))
-    page.goto(f"{server['base']}/du-lieu")
-    settle(page)
+    open_page(page, f"{own_server['base']}/du-lieu")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(workbook))
-    settle(page)
-    page.get_by_text("Xác nhận nhập dữ liệu").wait_for(timeout=60_000)
+    confirm = page.get_by_role("button", name="Xác nhận nhập dữ liệu")
+    expect(confirm).to_be_visible()
+    idle(page)
     assert "Thêm 60 đơn vị-tháng mới" in body_text(page)
     shot(page, "du-lieu-xem-truoc")
-    page.get_by_text("Xác nhận nhập dữ liệu").click()
-    settle(page)
-    page.get_by_text("Đã nhập thong_ke_quy_1_2020.xlsx").wait_for(timeout=60_000)
-    assert Store(server["url"]).stats_periods()[-1] == "2020-03"
+    confirm.click()
+    expect(page.get_by_text("Đã nhập thong_ke_quy_1_2020.xlsx")).to_be_visible()
+    idle(page)
+    stored = Store(own_server["url"])
+    assert stored.stats_periods()[-1] == "2020-03"
+    stored.dispose()
 
-    page.goto(f"{server['base']}/giai-quyet?nam=2020")
-    settle(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    ticks = page.locator(".js-plotly-plot .xtick text").evaluate_all("els => els.map(e => e.textContent)")
-    assert {"01/2020", "02/2020", "03/2020"} <= set(ticks), ticks
-    assert "04/2020" not in ticks
+    open_page(page, f"{own_server['base']}/giai-quyet?nam=2020")
+    ticks = page.locator(".js-plotly-plot .xtick text")
+    expect(ticks.filter(has_text="03/2020").first).to_be_attached()  # the monthly chart has drawn its axis
+    months = ticks.evaluate_all("els => els.map(e => e.textContent)")
+    assert {"01/2020", "02/2020", "03/2020"} <= set(months), months
+    assert "04/2020" not in months
     shot(page, "giai-quyet-2020")
 
 
 def test_agency_opens_by_link(server, page):
-    page.goto(f"{server['base']}/don-vi?don_vi={quote('UBND xã Ia Tul')}")
-    settle(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    text = body_text(page)
-    assert "Tiêu chí đơn vị chủ trì và phối hợp" in text and "UBND xã Ia Tul" in text
+    open_page(page, f"{server['base']}/don-vi?don_vi={quote('UBND xã Ia Tul')}")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(main(page)).to_contain_text("Tiêu chí đơn vị chủ trì và phối hợp")
+    assert "UBND xã Ia Tul" in body_text(page)
     assert "don_vi=" in page.url
     shot(page, "don-vi-ia-tul")
 
 
 def test_filters_live_in_the_url(server, page):
-    page.goto(f"{server['base']}/giai-quyet?nam=2019&thang=T04&thang=T06&cap={quote('Cấp xã')}")
-    settle(page)
-    text = body_text(page)
-    assert "04/2019 – 06/2019, cấp xã" in text
+    open_page(page, f"{server['base']}/giai-quyet?nam=2019&thang=T04&thang=T06&cap={quote('Cấp xã')}")
+    expect(main(page)).to_contain_text("04/2019 – 06/2019, cấp xã")
 
 
 def test_clicking_a_unit_bar_opens_its_page(server, page):
-    page.goto(f"{server['base']}/giai-quyet?nam=2019&cap={quote('Cấp xã')}")
-    settle(page)
-    chart = page.locator(".js-plotly-plot").filter(has_text="Xếp hạng đơn vị").first
-    chart.wait_for(timeout=30_000)
-    click_bar(page, chart, "UBND xã Ia Tul")
-    # st.switch_page moves within the app (history.pushState): no page load to wait for
-    page.wait_for_function("() => location.pathname.endsWith('/don-vi')", timeout=60_000)
-    settle(page)
+    open_page(page, f"{server['base']}/giai-quyet?nam=2019&cap={quote('Cấp xã')}")
+    click_bar(page, chart_titled(page, "Xếp hạng đơn vị"), "UBND xã Ia Tul")
+    # st.switch_page moves within the app (history.pushState): no page load, the URL changes
+    expect(page).to_have_url(re.compile(r"/don-vi\?"))
+    expect(main(page)).to_contain_text("Tiêu chí đơn vị chủ trì và phối hợp")
+    idle(page)
     assert "don_vi=UBND+x%C3%A3+Ia+Tul" in page.url and "cap=" in page.url  # the filters came along
-    assert "Tiêu chí đơn vị chủ trì và phối hợp" in body_text(page)
     shot(page, "don-vi-tu-bieu-do")
 
 
 def test_clicking_a_domain_lists_its_criteria(server, page):
-    page.goto(f"{server['base']}/?nam=2019")
-    settle(page)
-    chart = page.locator(".js-plotly-plot").filter(has_text="Điểm bị mất theo lĩnh vực").first
-    chart.wait_for(timeout=30_000)
-    click_bar(page, chart, "3. Cải cách thủ tục hành chính")
-    settle(page)
-    page.get_by_text("Lĩnh vực 3. Cải cách thủ tục hành chính").wait_for(timeout=30_000)
+    open_page(page, f"{server['base']}/?nam=2019")
+    click_bar(page, chart_titled(page, "Điểm bị mất theo lĩnh vực"), "3. Cải cách thủ tục hành chính")
+    expect(page.get_by_text("Lĩnh vực 3. Cải cách thủ tục hành chính")).to_be_visible()
+    idle(page)
 
 
 def test_presentation_mode(server, page):
-    page.goto(f"{server['base']}/?nam=2019&trinh_chieu=1")
-    settle(page)
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
-    assert "1 / " in body_text(page)
+    open_page(page, f"{server['base']}/?nam=2019&trinh_chieu=1")
+    number = page.locator(".slide-number")
+    expect(number).to_have_text(re.compile(r"^1 / "))
+    assert not page.get_by_test_id("stSidebar").is_visible()
     shot(page, "trinh-chieu-1")
     page.keyboard.press("ArrowRight")
-    settle(page)
-    page.get_by_text("2 / ").wait_for(timeout=30_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    expect(number).to_have_text(re.compile(r"^2 / "))
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    idle(page)
     shot(page, "trinh-chieu-2")

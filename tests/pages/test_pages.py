@@ -12,7 +12,6 @@ from support import ROOT, postgres_database
 
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
-from cchc.score.metrics import rate
 from cchc.store.database import Store
 
 PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/tieu_chi.py", "pages/gia_dinh.py",
@@ -130,8 +129,9 @@ def test_rates_are_sums_of_counts_for_the_chosen_months_and_level(sample_url, us
     at = open_page("pages/giai_quyet.py", {"nam": "2019", "thang": ["T04", "T06"], "cap": "Cấp xã"})
     table = sample_stats_table()
     chosen = table[(table["month"].between(4, 6)) & (table["level"] == "xã")]
-    totals = {f: int(chosen[f].sum()) for f in chosen.columns if f not in ("unit", "level", "year", "month")}
-    expected = f"{rate(totals, 'on_time_rate') * 100:.1f}%".replace(".", ",")
+    # on time = (early + on time) / resolved, counts summed over the communes and months first
+    on_time = (chosen["resolved_early"].sum() + chosen["resolved_on_time"].sum()) / chosen["resolved_total"].sum()
+    expected = f"{on_time * 100:.1f}%".replace(".", ",")
     assert metric_values(at)["Đúng hạn (3.4)"] == expected
     spec = chart_titled(at, "đúng hạn theo tháng")
     assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-04", "2019-05", "2019-06"]
@@ -212,15 +212,71 @@ def test_target_correction_from_the_data_page(tmp_path, use_db):
     assert editor is not None or at.get("data_editor")
 
 
+# Kế hoạch 75/KH-UBND (data/ke_hoach_75_2019.xlsx): code → (standard, appraised 2018, target from "Giải pháp" as
+# (at least, fraction), or None for a task without a measurable target). tests/test_sample.py checks the document.
+PLAN75 = {
+    "1.2": (1.75, 0.75, None), "1.4.2": (1, 0.5, None), "3.1.1": (0.5, 0, None), "3.1.2": (0.5, 0, 1.0),
+    "3.1.3": (0.5, 0, 1.0), "3.2.4": (2, 0, 1.0), "3.4": (2, 1, 1.0), "3.5.2": (1, 0, 1.0), "3.7": (1, 0, 1.0),
+    "5.1.2": (1, 0.25, 0.8), "5.2": (1, 0, 1.0), "5.5": (1, 0, 1.0), "5.6.1": (0.5, 0, 1.0), "6.1.1": (1, 0.5, 1.0),
+    "6.1.2": (1, 0.5, 0.9), "6.4": (1, 0, None), "6.8.1": (1, 0, None), "6.8.2": (0.5, 0, None),
+    "6.8.4": (1, 0, 0.1), "7.1.1": (1, 0.5, 1.0), "7.2.1": (0.25, 0, 0.6), "7.2.2": (0.5, 0, 0.2),
+    "7.2.3": (0.5, 0, 0.1), "7.3.1": (0.5, 0, 0.2), "7.3.2": (0.5, 0, 0.1), "7.3.3": (0.5, 0, 0.1),
+    "7.4.4": (1, 0.75, None),
+}
+
+
+def _sample_inputs() -> dict[str, float | str]:
+    """Each criterion's measured value (a fraction) or progress status, from the raw sample files by plain
+    arithmetic: the statistics table, the procedures file's total row, the latest progress report."""
+    import openpyxl
+    from support import DATA
+
+    t = sample_stats_table().sum(numeric_only=True)
+    new = t["received_total"] - t["received_carried"]
+    values: dict[str, float | str] = {
+        "3.4": (t["resolved_early"] + t["resolved_on_time"]) / t["resolved_total"],
+        "3.7": t["late_apologies"] / (t["resolved_late"] + t["pending_overdue"]),
+        "7.2.2": t["received_online_l3"] / new, "7.2.3": t["received_online_l4"] / new,
+        "7.3.2": t["received_bcci"] / new, "7.3.3": t["returned_bcci"] / t["resolved_total"],
+    }
+    rows = list(openpyxl.load_workbook(DATA / "thu_tuc_2019_minh_hoa.xlsx").worksheets[0].iter_rows(values_only=True))
+    header = rows[2]
+    total = dict(zip(header, next(r for r in rows if r[0] == "Tổng cộng")))
+    values["3.2.4"] = total["TTHC công khai tiến độ, kết quả giải quyết"] / total["Tổng số TTHC"]
+    values["3.5.2"] = total["TTHC xử lý trên phần mềm Một cửa điện tử"] / total["Tổng số TTHC"]
+    values["7.2.1"] = total["TTHC trực tuyến có phát sinh hồ sơ"] / total["TTHC cung cấp trực tuyến mức độ 3, 4"]
+    values["7.3.1"] = total["TTHC có phát sinh hồ sơ qua BCCI"] / total["TTHC cung cấp qua dịch vụ BCCI"]
+    sheet = openpyxl.load_workbook(DATA / "tien_do_2019_minh_hoa.xlsx").worksheets[0]
+    for code, period, value, status, *_ in sheet.iter_rows(min_row=4, values_only=True):
+        if code and period == "Quý IV/2019":  # the latest report of every criterion
+            values[code] = value if value is not None else status
+    return values
+
+
+def _expected_points(code: str, measured) -> float:
+    standard, _, target = PLAN75[code]
+    if code == "3.4":  # default bands: 100% → all 2 points, 95% → half, below → 0
+        return standard if measured >= 1 else standard / 2 if measured >= 0.95 else 0
+    if target is None:  # a task: done → full points, not done → 0
+        return standard if measured == "Hoàn thành" else 0
+    return standard if measured >= target - 1e-9 else 0
+
+
 def test_points_recovered_front_and_centre(sample_url, use_db):
     use_db(sample_url)
     at = open_page("pages/tong_quan.py")
-    recovered = metric_values(at)["Dự kiến khôi phục"]
-    assert recovered.endswith("/ 19,25 điểm")
-    from cchc.show import views
-
-    _, score = views.plan_score(Store(sample_url), views.Filters(2019, 1, 12))
-    assert recovered.startswith(views.fmt.points(score.recovered) + " /")
+    assert len(PLAN75) == 27 and sum(std - appraised for std, appraised, _ in PLAN75.values()) == 19.25
+    measured = _sample_inputs()
+    assert set(measured) == set(PLAN75)  # every criterion has a figure or a report in the sample
+    gains = {code: _expected_points(code, measured[code]) - PLAN75[code][1] for code in PLAN75}
+    # by hand: progress +1 (1.2) +0,5 (1.4.2) +0,5 (3.1.1) +0,5 (3.1.2) +0,75 (5.1.2) +1 (5.2) +0,5 (6.1.1)
+    # +0,5 (6.1.2) +1 (6.4) +0,5 (6.8.2) +1 (6.8.4) −0,5 (7.1.1: 97% < 100%, appraised 0,5) +0,25 (7.4.4);
+    # procedures +0,5 (7.3.1: 201 / 989 = 20,3% ≥ 20%); statistics 0 (3.4 at 96,7% keeps its 1 point) = 8
+    assert sum(gains.values()) == pytest.approx(8)
+    assert gains["7.1.1"] == -0.5 and gains["3.4"] == 0 and gains["7.3.1"] == 0.5
+    metric = next(m for m in at.metric if m.label == "Dự kiến khôi phục")
+    assert metric.value == "8 / 19,25 điểm"
+    assert metric.delta == "Điểm dự kiến 43,75"  # 35,75 appraised + 8
 
 
 def test_criteria_page_lists_all_27_with_status(sample_url, use_db):
@@ -275,3 +331,57 @@ def test_two_plan_years_are_compared_side_by_side(tmp_path, use_db):
     assert names == ["Thẩm định 2018 (kế hoạch 2019)", "Thẩm định 2019 (kế hoạch 2020)"]
     domain_one = {trace["name"]: trace["y"][0] for trace in spec["data"]}
     assert domain_one == {"Thẩm định 2018 (kế hoạch 2019)": 1.5, "Thẩm định 2019 (kế hoạch 2020)": 1.0}
+
+
+def test_rollback_happens_only_after_confirming(tmp_path, use_db):
+    """Dữ liệu: "Đưa dữ liệu về như sau lần N" only asks; "Thôi" leaves everything; "Xác nhận khôi phục" rolls
+    back (an entry itself), and "Hoàn tác lần khôi phục này" brings the data back, again only once confirmed."""
+    url = f"sqlite:///{tmp_path / 'rollback.sqlite'}"
+    store = Store(url)
+    load_sample_data(store)  # entries 1 plan, 2 statistics, 3 progress, 4 procedures
+    received = int(sample_stats_table()["received_total"].sum())
+
+    def state():
+        return (store.import_count(), store.stats_totals()["received_total"], sorted(store.active_entries()))
+
+    sample_state = (4, received, [1, 2, 3, 4])
+    assert state() == sample_state
+    use_db(url)
+    at = open_page("pages/du_lieu.py")
+    question = "Xác nhận đưa toàn bộ dữ liệu về trạng thái ngay sau lần 1?"
+    assert not any(question in w.value for w in at.warning)
+    at.selectbox(key="history_entry").set_value(1)
+    at.run()
+    at.button(key="rollback").click()
+    at.run()
+    assert not at.exception
+    assert any(question in w.value for w in at.warning)
+    assert state() == sample_state  # asked, nothing done
+    at.button(key="confirm_rollback_no").click()
+    at.run()
+    assert not any(question in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "confirm_rollback_yes"]
+    assert state() == sample_state  # "Thôi": still nothing done
+    at.button(key="rollback").click()
+    at.run()
+    at.button(key="confirm_rollback_yes").click()
+    at.run()
+    assert not at.exception
+    assert state() == (5, 0, [1])  # only the plan is in force; the rollback is entry 5
+    latest = store.import_history().iloc[0]
+    assert latest["kind"] == "rollback" and latest["summary"] == {"to": 1, "reverted": [2, 3, 4], "restored": []}
+    assert any(s.value == "Đã đưa dữ liệu về như sau lần 1 (lần 5)." for s in at.success)
+    assert not any(question in w.value for w in at.warning)
+
+    at.selectbox(key="history_entry").set_value(5)
+    at.run()
+    at.button(key="undo_rollback").click()
+    at.run()
+    assert any("Xác nhận đưa toàn bộ dữ liệu về trạng thái ngay sau lần 4?" in w.value for w in at.warning)
+    assert state() == (5, 0, [1])  # the undo asks too
+    at.button(key="confirm_rollback_yes").click()
+    at.run()
+    assert not at.exception
+    assert state() == (6, received, [1, 2, 3, 4])
+    assert any(s.value == "Đã đưa dữ liệu về như sau lần 4 (lần 6)." for s in at.success)
+    store.dispose()

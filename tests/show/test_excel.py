@@ -70,6 +70,8 @@ def test_formula_like_text_is_text_never_a_formula(sheet):
     assert sheet["A4"].quotePrefix
     assert sheet["A5"].value == "+84 912 345 678" and sheet["A5"].quotePrefix
     assert sheet["A6"].value == "-tạm" and sheet["A7"].value == "@nhóm"
+    assert sheet["A6"].quotePrefix and sheet["A7"].quotePrefix
+    assert sheet["A6"].data_type == "s" and sheet["A7"].data_type == "s"
     assert not sheet["A3"].quotePrefix
     assert not [c.coordinate for c in cells(sheet) if c.data_type == "f"]
 
@@ -149,3 +151,77 @@ def test_any_text_reads_back_as_written_and_never_as_a_formula(texts):
     assert not [c for c in cells(ws) if c.data_type in ("f", "e")]
     back = [c.value for c in ws["A"][1:]]
     assert back == [unicodedata.normalize("NFC", t) or None for t in texts] + ["chữ"]
+
+
+# --- the formula guard, leading character by leading character ----------------------------------------------------
+# README ("văn bản xuất ra Excel bắt đầu bằng =, +, -, @ được vô hiệu hóa") and the OWASP CSV-injection list, which
+# adds tab and carriage return: a cell starting with any of them is text with Excel's quote prefix, never a formula.
+
+FORMULA_LEADS = ["=", "+", "-", "@", "\t", "\r"]
+PAYLOADS = ["cmd|' /C calc'!A0", "SUM(1+1)*cmd|' /C calc'!A0", 'HYPERLINK("http://x.invalid","bấm")', "1+1"]
+
+
+def _sheet_xml(data: bytes, index: int = 1) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode("utf-8")
+
+
+def _raw_cell(xml: str, ref: str) -> str:
+    import re
+
+    match = re.search(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, flags=re.DOTALL)
+    assert match, f"no cell {ref} in the sheet XML"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("lead", FORMULA_LEADS, ids=repr)
+def test_every_formula_lead_is_neutralised(lead):
+    texts = [lead + p for p in PAYLOADS] + ["Phòng Tư pháp"]  # a word keeps the column text
+    data = to_xlsx(pd.DataFrame({"Đơn vị": texts, lead + "Tiêu đề": ["a"] * len(texts)}), title="Bảng kiểm tra")
+    ws = read(data).worksheets[0]
+    xml = _sheet_xml(data)
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere in the part Excel opens
+    for row, text in enumerate(texts[:-1], start=3):  # row 1 title, row 2 header
+        cell = ws.cell(row=row, column=1)
+        assert cell.value == text, (lead, row)
+        assert cell.data_type == "s" and isinstance(cell.value, str)
+        assert cell.quotePrefix, f"{text!r} is not quote-prefixed"
+        raw = _raw_cell(xml, cell.coordinate)
+        assert 't="inlineStr"' in raw or 't="s"' in raw, raw
+    header = ws.cell(row=2, column=2)
+    assert header.value == lead + "Tiêu đề" and header.data_type == "s" and header.quotePrefix
+    assert ws.cell(row=3 + len(PAYLOADS), column=1).value == "Phòng Tư pháp"
+    assert not ws.cell(row=3 + len(PAYLOADS), column=1).quotePrefix
+
+
+def test_the_guard_holds_on_every_sheet_and_in_a_column_that_is_almost_numbers():
+    frame = pd.DataFrame({"Số hồ sơ": ["1.234", "-12", "=1+1", "@A1"]})  # not every cell parses: text column
+    data = to_xlsx({"Một": frame, "Hai": frame})
+    for index, ws in enumerate(read(data).worksheets, start=1):
+        assert "<f>" not in _sheet_xml(data, index)
+        values = [(c.value, c.data_type, bool(c.quotePrefix)) for c in ws["A"][1:]]
+        assert values == [("1.234", "s", False), ("-12", "s", True), ("=1+1", "s", True), ("@A1", "s", True)]
+
+
+def test_normal_text_and_negative_numbers_are_untouched():
+    frame = pd.DataFrame({
+        "Đơn vị": ["UBND xã Ia Tul", "a=b", "Tỷ lệ +5%", " =1 (có dấu cách)"],
+        "Chênh lệch": [-5, 12, 0, -1234],                     # real numbers
+        "Điểm": [-5.5, 0.25, 1.0, -0.75],                    # real decimals
+        "Thay đổi": ["-5", "+3", "−1.234", "-0,5"],          # Vietnamese number text, signs included
+        "Tỷ lệ thay đổi": ["-5,0%", "12,5%", "0,0%", "-100,0%"],
+    })
+    ws = read(to_xlsx(frame)).worksheets[0]
+    assert [c.value for c in ws["A"][1:]] == list(frame["Đơn vị"])
+    assert not any(c.quotePrefix for c in ws["A"][1:])  # "=" or "+" inside the text is harmless
+    assert [c.value for c in ws["B"][1:]] == [-5, 12, 0, -1234]
+    assert all(c.data_type == "n" and not c.quotePrefix for c in ws["B"][1:])
+    assert ws["B2"].number_format == "#,##0"
+    assert [c.value for c in ws["C"][1:]] == [-5.5, 0.25, 1.0, -0.75] and ws["C2"].number_format == "#,##0.00"
+    assert [c.value for c in ws["D"][1:]] == [-5, 3, -1234, -0.5]  # "−1.234": thousands, Unicode minus
+    assert all(c.data_type == "n" for c in ws["D"][1:])
+    assert ws["D2"].number_format == "+#,##0.0;-#,##0.0;0"  # a "+" in the column: signs shown
+    assert ws["E2"].value == pytest.approx(-0.05) and ws["E5"].value == pytest.approx(-1.0)
+    assert ws["E2"].number_format == "0.0%" and ws["E2"].data_type == "n"

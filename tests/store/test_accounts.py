@@ -1,12 +1,14 @@
-"""Accounts, rights and logins: salted scrypt, slow-down and lock, the CLI, controls hidden without rights."""
+"""Accounts, rights and logins: salted scrypt, slow-down and lock, the CLI, controls hidden without rights, and the
+header and OIDC login modes through the app."""
 
 import datetime as dt
-import os
 import subprocess
 import sys
+import types
 
 import pytest
 import streamlit as st
+import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
 from support import ROOT
 
@@ -40,7 +42,7 @@ def test_failed_logins_slow_down_then_lock(tmp_path):
     store, _ = make_store(tmp_path, sample=False)
     add(store, "nv", "editor")
     now = dt.datetime(2026, 1, 1, 8, 0, 0)
-    for _ in range(auth.FREE_FAILURES):
+    for _ in range(3):  # README: the first 3 failures cost nothing
         assert auth.authenticate(store, "nv", "sai", now).user is None
     result = auth.authenticate(store, "nv", "sai", now)
     assert "chờ 2 giây" in result.message
@@ -48,13 +50,53 @@ def test_failed_logins_slow_down_then_lock(tmp_path):
     assert auth.authenticate(store, "nv", "mat-khau-dai", now + dt.timedelta(seconds=1)).user is None
     later = now + dt.timedelta(seconds=3)
     assert auth.authenticate(store, "nv", "mat-khau-dai", later).user.role == "editor"
-    for i in range(auth.LOCK_AFTER):
+    for i in range(10):  # README: 10 failures lock the account
         result = auth.authenticate(store, "nv", "sai", later + dt.timedelta(minutes=2 * i))
-    assert "tạm khóa" in result.message
-    locked_at = later + dt.timedelta(minutes=2 * (auth.LOCK_AFTER - 1))
+    assert "tạm khóa" in result.message and "15 phút" in result.message
+    locked_at = later + dt.timedelta(minutes=2 * 9)
     assert auth.authenticate(store, "nv", "mat-khau-dai", locked_at + dt.timedelta(minutes=5)).user is None
     assert auth.authenticate(store, "nv", "mat-khau-dai", locked_at + dt.timedelta(minutes=16)).user is not None
     assert auth.authenticate(store, "khong-co", "x", now).message == "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def test_login_waits_are_the_numbers_the_readme_promises(tmp_path):
+    """README: 3 free failures, then waits doubling up to 60 s (2, 4, 8, 16, 32, 60), the 10th locks for 15 min.
+
+    Literal numbers on purpose: changing FREE_FAILURES, MAX_DELAY_SECONDS, LOCK_AFTER or LOCK_MINUTES must fail here.
+    """
+    store, _ = make_store(tmp_path, sample=False)
+    add(store, "nv", "editor")
+    t = dt.datetime(2026, 3, 2, 7, 30, 0)
+    half = dt.timedelta(milliseconds=500)
+    for failure in (1, 2, 3):  # free: tried again at the same instant, no wait
+        result = auth.authenticate(store, "nv", "sai", t)
+        assert (result.user, result.message) == (None, GENERIC)
+        assert (store.get_user("nv")["failed_logins"], store.get_user("nv")["locked_until"]) == (failure, None)
+    for failure, wait in zip((4, 5, 6, 7, 8, 9), (2, 4, 8, 16, 32, 60)):
+        result = auth.authenticate(store, "nv", "sai", t)
+        assert result.user is None
+        assert result.message == f"{GENERIC} Hãy chờ {wait} giây trước khi thử lại.", failure
+        record = store.get_user("nv")
+        assert (record["failed_logins"], record["locked_until"]) == (failure, t + dt.timedelta(seconds=wait))
+        # half a second before the wait ends even the right password is refused, and nothing is counted
+        refused = auth.authenticate(store, "nv", "mat-khau-dai", t + dt.timedelta(seconds=wait) - half)
+        assert refused.user is None and refused.message == "Đăng nhập sai nhiều lần: hãy thử lại sau 1 giây."
+        assert store.get_user("nv")["failed_logins"] == failure
+        t += dt.timedelta(seconds=wait)  # the wait is over: the next try is checked again
+    result = auth.authenticate(store, "nv", "sai", t)  # the 10th failure in a row
+    assert result.message == "Đăng nhập sai 10 lần: tài khoản bị tạm khóa 15 phút."
+    assert store.get_user("nv")["locked_until"] == t + dt.timedelta(minutes=15)
+    for early in (dt.timedelta(minutes=14), dt.timedelta(minutes=15) - half):
+        assert auth.authenticate(store, "nv", "mat-khau-dai", t + early).user is None
+    back = auth.authenticate(store, "nv", "mat-khau-dai", t + dt.timedelta(minutes=15))
+    assert back.user is not None and back.user.role == "editor" and back.message == "Đăng nhập thành công."
+    # a good login starts the count again: the next 3 failures are free once more
+    for failure in (1, 2, 3):
+        assert auth.authenticate(store, "nv", "sai", t + dt.timedelta(minutes=15)).message == GENERIC
+    assert "chờ 2 giây" in auth.authenticate(store, "nv", "sai", t + dt.timedelta(minutes=15)).message
 
 
 def test_rights_by_role_and_agency():
@@ -100,6 +142,8 @@ def app_with_accounts(tmp_path, monkeypatch):
     add(store, "capnhat", "editor")
     add(store, "xem", "viewer")
     monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    for name in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED", "CCHC_TRUSTED_HEADER"):  # each test states its own settings
+        monkeypatch.delenv(name, raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield store
@@ -107,8 +151,10 @@ def app_with_accounts(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
-def open_data_page() -> AppTest:
+def open_data_page(user: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if user is not None:
+        at.user = user  # what st.user holds after an OIDC login (AppTest seeds it for the run)
     at.run()
     at.switch_page("pages/du_lieu.py")
     at.run()
@@ -173,3 +219,102 @@ def test_trusted_header_and_oidc_identities_map_to_accounts(tmp_path):
     known = auth.user_from_identity(store, "nv@iapa.gov.vn")
     assert (known.role, known.agency) == ("editor", "Phòng Nội vụ")
     assert auth.user_from_identity(store, "la@example.com").role == "viewer"
+
+
+# ---- header and OIDC modes, through the app ----
+
+@pytest.fixture
+def proxy_headers(monkeypatch):
+    """The request headers a proxy in front of the app sends.
+
+    AppTest cannot send headers (AppTest.context takes browser fields only), so the session's client context is
+    replaced at its source in streamlit.runtime.context: st.context.headers itself, its case-insensitive lookup and
+    ui/common.current_account all run unchanged.
+    """
+    sent: list[tuple[str, str]] = []
+    client = types.SimpleNamespace(headers=sent, cookies={}, remote_ip=None)
+    monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", lambda: client)
+    return sent
+
+
+def signed_in_as(at) -> list[str]:
+    return [c.value for c in at.caption if c.value.startswith("Đăng nhập:")]
+
+
+def rights(at) -> dict:
+    """The Dữ liệu page's write controls as this user sees them."""
+    return {"upload": len(at.file_uploader) == 1, "targets": "save_targets" in keys(at),
+            "rules": "save_rules" in keys(at), "rollback": "rollback" in keys(at)}
+
+
+NONE = {"upload": False, "targets": False, "rules": False, "rollback": False}
+EDITOR = {"upload": True, "targets": True, "rules": True, "rollback": False}
+ADMIN = {"upload": True, "targets": True, "rules": True, "rollback": True}
+
+
+def test_header_mode_gives_the_named_account_its_role(app_with_accounts, monkeypatch, proxy_headers):
+    monkeypatch.setenv("CCHC_AUTH", "header")
+    proxy_headers[:] = [("x-remote-user", "capnhat")]  # header names are case-insensitive
+    at = open_data_page()
+    assert rights(at) == EDITOR
+    assert signed_in_as(at) == ["Đăng nhập: **capnhat** · Cập nhật"]
+    assert "login_username" not in {t.key for t in at.text_input}  # the proxy vouches: no password form
+    proxy_headers[:] = [("X-Remote-User", "xem")]
+    at = open_data_page()
+    assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **xem** · Xem"]
+    proxy_headers[:] = [("X-Remote-User", "quantri")]
+    assert rights(open_data_page()) == ADMIN
+
+
+def test_header_mode_strangers_only_view(app_with_accounts, monkeypatch, proxy_headers):
+    """README: người lạ chỉ được xem — an identity with no account, or a disabled one, is a viewer."""
+    monkeypatch.setenv("CCHC_AUTH", "header")
+    monkeypatch.setenv("CCHC_LOGIN_REQUIRED", "1")
+    proxy_headers[:] = [("X-Remote-User", "nguoi-la@example.com")]
+    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    home.run()
+    assert not home.exception and home.get("plotly_chart")  # viewing is allowed
+    assert not any("Cần đăng nhập để xem" in i.value for i in home.info)
+    at = open_data_page()
+    assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **nguoi-la@example.com** · Xem"]
+    app_with_accounts.save_user("quantri", disabled=True)
+    proxy_headers[:] = [("X-Remote-User", "quantri")]
+    at = open_data_page()
+    assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **quantri** · Xem"]
+
+
+def test_header_mode_without_the_header_logs_nobody_in(app_with_accounts, monkeypatch, proxy_headers):
+    monkeypatch.setenv("CCHC_AUTH", "header")
+    monkeypatch.setenv("CCHC_TRUSTED_HEADER", "X-Auth-Email")
+    proxy_headers[:] = [("X-Remote-User", "quantri")]  # not the header the settings trust
+    at = open_data_page()
+    assert rights(at) == NONE and not signed_in_as(at)
+    assert any("Chưa xác định được người dùng" in c.value for c in at.caption)
+    assert any("Cần đăng nhập" in i.value for i in at.info)
+    monkeypatch.setenv("CCHC_LOGIN_REQUIRED", "1")
+    proxy_headers[:] = []
+    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    home.run()
+    assert not home.exception and not home.get("plotly_chart")
+    assert any("Cần đăng nhập để xem" in i.value for i in home.info)
+    proxy_headers[:] = [("X-Auth-Email", "quantri")]  # the trusted header
+    assert rights(open_data_page()) == ADMIN
+
+
+def test_oidc_mode_maps_the_identity_to_an_account(app_with_accounts, monkeypatch):
+    monkeypatch.setenv("CCHC_AUTH", "oidc")
+    add(app_with_accounts, "qt@iapa.gov.vn", "admin")
+    at = open_data_page({"is_logged_in": True, "email": "qt@iapa.gov.vn", "name": "Quản trị"})
+    assert rights(at) == ADMIN and signed_in_as(at) == ["Đăng nhập: **qt@iapa.gov.vn** · Quản trị"]
+    assert "logout" in keys(at) and "login_oidc" not in keys(at)
+    at = open_data_page({"is_logged_in": True, "email": "la@example.com"})
+    assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **la@example.com** · Xem"]
+    at = open_data_page({"is_logged_in": True, "sub": "capnhat"})  # no e-mail claim: the subject names the account
+    assert rights(at) == EDITOR
+
+
+def test_oidc_mode_before_login_offers_the_login_button(app_with_accounts, monkeypatch):
+    monkeypatch.setenv("CCHC_AUTH", "oidc")
+    at = open_data_page({"is_logged_in": False, "email": "quantri"})
+    assert rights(at) == NONE and not signed_in_as(at)
+    assert "login_oidc" in keys(at) and "login_username" not in {t.key for t in at.text_input}

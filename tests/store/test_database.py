@@ -1,5 +1,3 @@
-import json
-
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -9,7 +7,8 @@ from cchc.fields import STATS_FIELDS
 from cchc.read.plan import read_plan
 from cchc.read.targets import Target
 from cchc.score.metrics import rate
-from cchc.store.database import Store, stats_rows
+from cchc.store import database
+from cchc.store.database import imports, stats_rows
 
 
 def records(rows):
@@ -97,15 +96,53 @@ def test_grouped_sums_in_the_database_and_rates_from_counts(store):
     assert store.stats_totals(start="2019-02")["received_total"] == 0
 
 
+class FailedAfterWriting(Exception):
+    """Raised by the test inside an import's transaction, after the import wrote everything it writes."""
+
+
+def stored_state(store) -> dict:
+    """Everything stored: every table's row count, every statistics row (figures, current flag), the history."""
+    with store.engine.connect() as conn:
+        counts = {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                  for table in database.metadata.sorted_tables}
+        stats = [tuple(row) for row in conn.execute(sa.select(stats_rows).order_by(stats_rows.c.id))]
+    return {"counts": counts, "stats_rows": stats, "current": store.stats_records().to_dict("records"),
+            "totals": store.stats_totals(), "periods": store.stats_periods(),
+            "history": store.import_history().to_dict("records"), "version": store.data_version()}
+
+
 def test_a_failed_import_stores_nothing(store, monkeypatch):
     store.import_stats(JAN, b"x", "t.xlsx")
-    before = (store.import_count(), store.stats_totals())
-    bad = JAN.copy()
-    bad.loc[1, "period"] = None  # the second insert fails inside the transaction (NOT NULL)
-    with pytest.raises(Exception):
-        store.import_stats(records([("UBND xã Ia Tul", "xã", "2019-01", {"received_total": 99})]).pipe(
-            lambda f: pd.concat([f, bad.iloc[[1]]])), b"y", "bad.xlsx")
-    assert (store.import_count(), store.stats_totals()) == before
+    before = stored_state(store)
+    before_counts = (store.import_count(), store.stats_totals())
+    newer = records([("UBND xã Ia Tul", "xã", "2019-01", {"received_total": 99}),  # supersedes January
+                     ("UBND xã Ia Tul", "xã", "2019-02", {"received_total": 5})])  # a new month
+    inside: dict = {}
+    bulk_insert = database._bulk_insert_stats
+
+    def insert_then_fail(conn, rows, import_id):  # the import's last step, inside its transaction
+        bulk_insert(conn, rows, import_id)
+        inside["entry"] = conn.execute(sa.select(imports.c.filename).where(imports.c.id == import_id)).scalar()
+        inside["rows"] = conn.execute(sa.select(sa.func.count()).select_from(stats_rows).where(
+            stats_rows.c.import_id == import_id)).scalar_one()
+        inside["current_january"] = conn.execute(sa.select(stats_rows.c.import_id).where(
+            stats_rows.c.current, stats_rows.c.unit == "UBND xã Ia Tul",
+            stats_rows.c.period == "2019-01")).scalars().all()
+        inside["import_id"] = import_id
+        raise FailedAfterWriting(import_id)
+
+    monkeypatch.setattr(database, "_bulk_insert_stats", insert_then_fail)
+    with pytest.raises(FailedAfterWriting):
+        store.import_stats(newer, b"y", "bad.xlsx")
+    # it failed after writing: its entry, its rows and the superseding of January were in the transaction
+    assert inside == {"entry": "bad.xlsx", "rows": 2, "current_january": [inside["import_id"]],
+                      "import_id": inside["import_id"]}
+    assert stored_state(store) == before  # … and none of it is stored
+    assert (store.import_count(), store.stats_totals()) == before_counts
+    monkeypatch.undo()  # the store still works: the same import lands
+    outcome = store.import_stats(newer, b"y", "bad.xlsx")
+    assert outcome.replaced == [("UBND xã Ia Tul", "2019-01")] and outcome.added == [("UBND xã Ia Tul", "2019-02")]
+    assert store.stats_totals()["received_total"] == 99 + 4 + 5
 
 
 def test_named_database_starts_empty(tmp_path):

@@ -1,6 +1,8 @@
-"""History, rollback, backup/restore, migrations, atomic and concurrent imports — on SQLite and PostgreSQL."""
+"""History, rollback, backup/restore, migrations, atomic imports — on SQLite and PostgreSQL.
 
-import json
+Two imports at once: test_concurrency.py.
+"""
+
 import os
 import signal
 import subprocess
@@ -182,20 +184,3 @@ def test_killed_import_leaves_the_store_exactly_as_before(db_url, tmp_path):
     assert snapshot(after) == before
     _, outcome = import_file(after, path.read_bytes(), path.name)  # and the store still works
     assert outcome is not None and after.stats_periods()[-1] == "2022-12"
-
-
-def test_two_imports_at_once_both_land(db_url, tmp_path):
-    store = Store(db_url)
-    import_file(store, sample_plan_bytes(), "ke_hoach.xlsx")
-    first = quarter_workbook(tmp_path, [1, 2, 3, 4, 5, 6], "h1.xlsx")
-    second = quarter_workbook(tmp_path, [4, 5, 6, 7, 8, 9, 10, 11, 12], "h2.xlsx")
-    processes = [_cli_import(first, db_url), _cli_import(second, db_url)]
-    outputs = [p.communicate(timeout=300) for p in processes]
-    assert [p.returncode for p in processes] == [0, 0], outputs
-    payloads = [json.loads(out) for out, _ in outputs]
-    # serialised: exactly one of them found April–June already there and replaced it
-    assert sorted(len(p["replaced"]) for p in payloads) == [0, 60]
-    after = Store(db_url)
-    assert after.stats_periods() == [f"2019-{m:02d}" for m in range(1, 13)]
-    assert after.stats_totals()["received_total"] == int(sample_stats_table()["received_total"].sum())
-    assert after.import_count() == 3
