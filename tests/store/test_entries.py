@@ -112,3 +112,14 @@ def test_entries_in_force_at_every_moment(store):
     assert store.active_entries() == {1, 2}
     assert store.active_entries(3) == {1}  # as it was right after entry 3, before 2 was brought back
     assert current_rows(store) == {("A", JAN): 1, ("A", FEB): 2}
+
+
+def test_an_entry_undone_and_brought_back_twice_keeps_its_past(store):
+    store.import_stats(records(("A", JAN)), b"1", "1.xlsx", user="u")  # entry 1
+    store.import_stats(records(("A", FEB)), b"2", "2.xlsx", user="u")  # entry 2
+    store.rollback_to(1, user="admin")  # 3: undoes 2
+    store.rollback_to(2, user="admin")  # 4: brings 2 back
+    store.rollback_to(1, user="admin")  # 5: undoes 2 again
+    store.rollback_to(4, user="admin")  # 6: as right after 4, so 2 is back again
+    assert [store.active_entries(m) for m in (2, 3, 4, 5, 6)] == [{1, 2}, {1}, {1, 2}, {1}, {1, 2}]
+    assert current_rows(store) == {("A", JAN): 1, ("A", FEB): 2}
