@@ -98,9 +98,8 @@ def test_backup_and_restore_between_databases(store, tmp_path):
         restore(target, path)
 
 
-def test_restore_sqlite_backup_into_postgresql(tmp_path, db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("this direction is the PostgreSQL parameter")
+def test_restore_sqlite_backup_into_postgresql(tmp_path, postgres_url):
+    db_url = postgres_url
     source = Store(f"sqlite:///{tmp_path / 'office.sqlite'}")
     load_sample_data(source)
     path = tmp_path / "office.zip"
