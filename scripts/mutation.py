@@ -50,7 +50,7 @@ TARGETS = (
     Target("periods", "cchc/read/stats.py",
            ("x__period_from_label", "x__period_from_title", "x__month_cell", "x__year_cell", "x__row_periods",
             "x__sheet_periods", "x__missing_years"),
-           ("tests/read/test_stats.py",)),
+           ("tests/read/test_periods.py", "tests/read/test_stats.py")),
 )
 
 
