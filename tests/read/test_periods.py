@@ -59,3 +59,16 @@ def test_year_cells_that_name_no_year_are_refused(value):
 def test_period_labels(text, year, month, multi):
     period = _period_from_label(text)
     assert (period.year, period.month, period.multi) == (year, month, multi)
+
+
+def test_a_blank_month_cell_is_refused_even_when_the_sheet_names_the_month():
+    """Never guessed: the row's own month column is empty, so the row has no month, whatever the sheet says."""
+    from cchc.read.stats import read_stats
+    from support import xlsx_bytes
+
+    header = ["Đơn vị", "Tháng", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Quá hạn"]
+    rows = [["KẾT QUẢ GIẢI QUYẾT TTHC THÁNG 3 NĂM 2019"], header,
+            ["Phòng Tư pháp", None, 10, 9, 8, 1], ["UBND xã Ia Tul", 3, 6, 6, 6, 0]]
+    result = read_stats(xlsx_bytes({"T03-2019": rows}), "t.xlsx")
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("T03-2019", 3, "Tháng", "Thiếu tháng của dòng số liệu.")]
