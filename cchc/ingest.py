@@ -20,6 +20,7 @@ from .read.progress import ProgressResult, read_progress_workbook
 from .read.stats import StatsResult, read_stats_workbook
 from .read.table import detect_kind
 from .registry import Registry, load_registry
+from .store.accounts import can
 from .store.database import ImportOutcome, Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -132,11 +133,22 @@ def preview_import(store: Store, result: CheckResult) -> dict:
     return {}
 
 
+def agencies_not_allowed(result: CheckResult, account) -> list[str]:
+    """The agencies of a progress file's rows that the account may not enter progress for ("" for a row that names
+    none): an editor limited to one agency enters its own agency's progress only, by file as on the page."""
+    if result.kind != "progress" or result.progress is None:
+        return []
+    return sorted({a for a in result.progress.records["agency"] if not can(account, "enter_progress", a)})
+
+
 def store_checked(store: Store, result: CheckResult, data: bytes, filename: str, user: str | None = None,
-                  illustrative: bool = False) -> ImportOutcome:
-    """Store a file that passed its check (one transaction)."""
+                  illustrative: bool = False, account=None) -> ImportOutcome:
+    """Store a file that passed its check (one transaction). With an account, a progress file whose rows belong to
+    agencies the account may not report for is refused (PermissionError) before anything is written."""
     if not result.ok:
         raise ValueError("refused file cannot be stored")
+    if account is not None and (refused := agencies_not_allowed(result, account)):
+        raise PermissionError(f"not allowed to enter progress for {refused}")
     if result.kind == "plan":
         return store.import_plan(result.plan, data, filename, user, illustrative)
     if result.kind == "progress":

@@ -7,8 +7,8 @@ import streamlit as st
 
 from cchc import formatting as fmt
 from cchc.fields import KIND_LABELS
-from cchc.ingest import check_file, preview_import, store_checked
-from cchc.read.targets import METRICS, Target
+from cchc.ingest import agencies_not_allowed, check_file, preview_import, store_checked
+from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
 from cchc.sample.progress import TEMPLATE_FILE as PROGRESS_TEMPLATE_FILE
@@ -97,14 +97,14 @@ if upload is not None:
             rows += [{first: a, second: label(b), "Thao tác": "Thay thế"} for a, b in replaced]
             common.dataframe(pd.DataFrame(rows, columns=[first, second, "Thao tác"])
                              .sort_values(["Thao tác", second, first]), height=300)
-        others = sorted({a for a in result.progress.records["agency"] if not common.can("enter_progress", a)}
-                        if result.kind == "progress" else ())
-        if others:  # an agency's editor enters its own agency's progress only, by file as in the table
+        others = agencies_not_allowed(result, common.current_account())
+        if others:
             st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
                      f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
                      icon=":material/block:")
         elif st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
-            outcome = store_checked(store, result, data, upload.name, user=common.current_user())
+            outcome = store_checked(store, result, data, upload.name, user=common.current_user(),
+                                    account=common.current_account())
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
             if result.kind in PREVIEW_WORDS:

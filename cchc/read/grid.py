@@ -19,14 +19,10 @@ from pathlib import Path
 import python_calamine
 
 from ..findings import WorkbookRefused
-from .container import (  # noqa: F401
+from .container import (
     MAX_CELLS,
-    MAX_FILE_BYTES,
-    MAX_INFLATED_BYTES,
     MAX_MERGED_RANGES,
     MAX_SHEETS,
-    MAX_ZIP_ENTRIES,
-    MB,
     PASSWORD,
     RESAVE,
     XLS_CHILD_CPU_SECONDS,
@@ -35,7 +31,6 @@ from .container import (  # noqa: F401
     _count,
     _refuse,
     _too_many_cells,
-    column_name,
     inspect_upload,
 )
 

@@ -43,13 +43,12 @@ from .table import (
     GROUP_STT,
     NAMED_GROUP,
     NUMBERED_GROUP,
-    TOTAL_LABEL,
     Header,
     find_header,
     is_end_text,
+    is_total_label,
     load_vocabulary,
-    numeric_unmapped,
-    unmapped_message,
+    warn_unmapped,
 )
 from .text import NumberError, clean, column_letter, fold, parse_count
 
@@ -274,11 +273,6 @@ def _year_cell(value) -> int | None:
 
 BLANK, UNIT_ROW, GROUP_ROW, TOTAL_ROW, END_ROW, SKIP_ROW = range(6)
 
-_TOTAL_LABEL = TOTAL_LABEL
-_NUMBERED_GROUP = NUMBERED_GROUP
-_NAMED_GROUP = NAMED_GROUP
-_GROUP_STT = GROUP_STT
-_is_end_text = is_end_text
 
 
 _BRACKETED_NUMBER = re.compile(r"\(\s*\w{1,3}\s*\)")
@@ -321,19 +315,19 @@ class _UnitClassifier:
         if not text:
             return _UnitInfo(BLANK)
         folded = fold(text)
-        if _is_end_text(folded):
+        if is_end_text(folded):
             return _UnitInfo(END_ROW)
         if _BRACKETED_NUMBER.fullmatch(text):  # a stray "(2)" from a numbering row
             return _UnitInfo(SKIP_ROW)
-        if _TOTAL_LABEL.fullmatch(folded):
+        if is_total_label(folded):
             return _UnitInfo(TOTAL_ROW, text)
-        if _NUMBERED_GROUP.fullmatch(folded):
+        if NUMBERED_GROUP.fullmatch(folded):
             return _UnitInfo(GROUP_ROW, text, self.level_of_group(text))
         if _UNIT_HEADER.fullmatch(folded):  # the header repeated further down
             return _UnitInfo(SKIP_ROW)
         name = _LEADING_NUMBER.sub("", text).strip()
         stripped = fold(name)
-        if _NAMED_GROUP.fullmatch(stripped):
+        if NAMED_GROUP.fullmatch(stripped):
             return _UnitInfo(GROUP_ROW, text, self.level_of_group(name))
         agency = self.registry.lookup(name)
         if agency is not None and agency.is_group:
@@ -507,7 +501,7 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
     kind = np.array([i.kind for i in infos], dtype=np.int8)[codes]
     if STT in roles:
         s_codes, s_uniques = pd.factorize(columns[roles[STT]], use_na_sentinel=True)
-        roman = np.array([isinstance(u, str) and bool(_GROUP_STT.fullmatch(u.strip())) for u in s_uniques]
+        roman = np.array([isinstance(u, str) and bool(GROUP_STT.fullmatch(u.strip())) for u in s_uniques]
                          + [False])[s_codes]
         kind[roman & np.isin(kind, (UNIT_ROW, BLANK))] = GROUP_ROW
 
@@ -516,7 +510,7 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
     first_field = min((roles[f] for f in fields), default=0)
     for i in np.flatnonzero(kind == BLANK):
         texts = _row_text(rows[i])
-        if any(_is_end_text(t) for t in texts):
+        if any(is_end_text(t) for t in texts):
             kind[i] = END_ROW
             continue
         label = next((v for v in rows[i][:first_field] if isinstance(v, str) and v.strip()), None)
@@ -821,8 +815,7 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
             findings.warn(f"Cột “{header.labels.get(ignored, column_letter(ignored))}” trùng nghĩa với cột "
                           f"“{header.labels.get(used, column_letter(used))}”; chỉ đọc cột thứ nhất.",
                           sheet.name, header.top + 1, header.labels.get(ignored, column_letter(ignored)))
-        for col in numeric_unmapped(sheet, header):
-            findings.warn(unmapped_message(header, col), sheet.name, header.top + 1, header.column_label(col))
+        warn_unmapped(findings, sheet, header)
         missing = [f for f in REQUIRED_FIELDS if f not in header.roles]
         for f in missing:
             sub, group = _COLUMN_NAMES.get(f, (FIELD_LABELS[f], ""))

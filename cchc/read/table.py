@@ -275,8 +275,7 @@ def is_group_label(folded: str, lettered_items: bool = True) -> bool:
 
 def is_numbering_row(values: Iterable) -> bool:
     """The "(1) (2) (3) …" (or 1 2 3 …, or A B 1 2 …) row that numbers a table's columns under its header."""
-    cells = [t for t in (v if isinstance(v, str) else clean(v) for v in values) if t]
-    cells = [c.strip() for c in cells]
+    cells = [t for t in (clean(v) for v in values) if t]
     if len(cells) < 2 or not all(_NUMBER_CELL.fullmatch(t) for t in cells):
         return False
     if any("(" in t for t in cells):
@@ -292,7 +291,6 @@ def is_numbering_row(values: Iterable) -> bool:
 
 @dataclass
 class Header:
-    sheet: str
     top: int  # 0-based index of the first header row
     bottom: int  # 0-based index of the last header row
     data_start: int  # 0-based index of the first row below the header (after blank rows and the numbering row)
@@ -353,7 +351,7 @@ def _header_grid(sheet: Sheet, limit: int, width: int, text_only: bool):
 Resolver = Callable[[list[tuple[int, str]]], list[tuple[int, str]]]
 
 
-def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, width: int, cells, origin,
+def build_header(vocabulary: Vocabulary, top: int, depth: int, width: int, cells, origin,
                  resolve: Resolver | None = None, strict: bool = False) -> Header | None:
     grid = [list(cells[top + i]) for i in range(depth)]
     # Without merge information a group label fills to the right over the columns that have sub-labels.
@@ -400,7 +398,7 @@ def build_header(sheet: Sheet, vocabulary: Vocabulary, top: int, depth: int, wid
         roles[role] = c
     if not vocabulary.accepts(roles, strict):
         return None
-    return Header(sheet=sheet.name, top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False,
+    return Header(top=top, bottom=top + depth - 1, data_start=top + depth, numbered=False,
                   roles=roles, labels=labels, paths=paths, score=vocabulary.score(roles), duplicates=duplicates,
                   unmapped=unmapped)
 
@@ -425,7 +423,7 @@ def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None =
             bottom = top + depth - 1
             if bottom >= limit or depth > 1 and (numbering[bottom] or not any(cells[bottom])):
                 break
-            candidate = build_header(sheet, vocabulary, top, depth, width, cells, origin, resolve, strict)
+            candidate = build_header(vocabulary, top, depth, width, cells, origin, resolve, strict)
             if candidate is None or accept is not None and not accept(candidate):
                 continue
             if best is None or candidate.score > best.score or (
@@ -443,12 +441,6 @@ def find_header(sheet: Sheet, vocabulary: Vocabulary, resolve: Resolver | None =
         best.numbered = True
         best.data_start = row + 1
     return best
-
-
-def find_tables(workbook: Workbook, vocabulary: Vocabulary, resolve: Resolver | None = None,
-                accept: Callable[[Header], bool] | None = None, strict: bool = False) -> list[tuple[Sheet, Header]]:
-    return [(sheet, header) for sheet in workbook.sheets
-            if (header := find_header(sheet, vocabulary, resolve, accept, strict)) is not None]
 
 
 def data_rows(sheet: Sheet, header: Header) -> Iterator[tuple[int, list, str]]:

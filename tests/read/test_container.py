@@ -244,7 +244,7 @@ def test_empty_file():
 
 
 def test_file_over_the_size_limit():
-    message = refused(b"PK\x03\x04" + bytes(wbmod.MAX_FILE_BYTES))
+    message = refused(b"PK\x03\x04" + bytes(container.MAX_FILE_BYTES))
     assert "Tệp quá lớn" in message and "50 MB" in message
 
 
@@ -261,7 +261,7 @@ def test_zip_bomb_is_refused_before_inflating(progress_parts):
 def test_zip_bomb_just_over_the_total_limit(progress_parts):
     """Many parts each harmless, together past MAX_INFLATED_BYTES."""
     bomb = zero_stream(20 * MB)
-    extra = {f"xl/media/image{i}.bin": bomb for i in range(wbmod.MAX_INFLATED_BYTES // (20 * MB) + 1)}
+    extra = {f"xl/media/image{i}.bin": bomb for i in range(container.MAX_INFLATED_BYTES // (20 * MB) + 1)}
     rows = entries(progress_parts)
     rows += [(name, payload, 8, 0, len(payload), 20 * MB, None) for name, payload in extra.items()]
     message, seconds, peak = measured(raw_zip(rows))
@@ -299,7 +299,7 @@ def test_wrong_crc_is_refused(progress_parts):
 
 def test_too_many_parts(progress_parts):
     rows = entries(progress_parts)
-    rows += [(f"x/{i}.xml", b"\x03\x00", 8, 0, 2, 0, None) for i in range(wbmod.MAX_ZIP_ENTRIES)]
+    rows += [(f"x/{i}.xml", b"\x03\x00", 8, 0, 2, 0, None) for i in range(container.MAX_ZIP_ENTRIES)]
     message, seconds, _ = measured(raw_zip(rows))
     assert "quá nhiều thành phần" in message
 
@@ -390,15 +390,15 @@ def test_doctype_and_entities_are_refused():
 
 
 def test_too_many_merged_ranges():
-    merges = "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(1, wbmod.MAX_MERGED_RANGES + 2))
+    merges = "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(1, container.MAX_MERGED_RANGES + 2))
     xml = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', f'<mergeCells>{merges}</mergeCells>')
     assert "vùng gộp ô" in refused(with_sheet(PROGRESS, xml))
 
 
 def test_overlapping_merged_ranges_are_refused():
     """Thousands of ranges over the same header cells would cost a reader billions of steps."""
-    merges = "".join(f'<mergeCell ref="A1:{wbmod.column_name(20 + i % 30)}{30 + i % 7}"/>' for i in range(5000))
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{wbmod.column_name(c)}{r}"><v>{c}</v></c>' for c in range(60))
+    merges = "".join(f'<mergeCell ref="A1:{container.column_name(20 + i % 30)}{30 + i % 7}"/>' for i in range(5000))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{container.column_name(c)}{r}"><v>{c}</v></c>' for c in range(60))
                    + "</row>" for r in range(1, 40))
     message = refused(with_sheet(PROGRESS, sheet_xml(rows, f"<mergeCells>{merges}</mergeCells>")))
     assert "vùng gộp ô chồng lên nhau" in message
@@ -817,15 +817,15 @@ def test_an_ods_bomb_hidden_behind_an_xlsx_name_is_scanned_too(progress_parts):
 def test_one_sheet_part_listed_many_times(progress_parts):
     """calamine reads every <sheet> of workbook.xml, even 100 pointing at the same 120.000-cell part."""
     parts = dict(progress_parts)
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{wbmod.column_name(c)}{r}"><v>1</v></c>' for c in range(60))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{container.column_name(c)}{r}"><v>1</v></c>' for c in range(60))
                    + "</row>" for r in range(1, 2001))
     parts["xl/worksheets/sheet1.xml"] = sheet_xml(rows)
-    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId1"/>' for i in range(wbmod.MAX_SHEETS))
+    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId1"/>' for i in range(container.MAX_SHEETS))
     parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", f"<sheets>{sheets}</sheets>".encode(),
                                       parts["xl/workbook.xml"], flags=re.S)
     message, seconds, _ = measured(rezip(parts))
     assert "vùng dữ liệu quá lớn" in message
-    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId1"/>' for i in range(wbmod.MAX_SHEETS + 1))
+    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId1"/>' for i in range(container.MAX_SHEETS + 1))
     parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", f"<sheets>{sheets}</sheets>".encode(),
                                       progress_parts["xl/workbook.xml"], flags=re.S)
     assert "quá nhiều sheet" in refused(rezip(parts))

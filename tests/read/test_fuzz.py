@@ -25,7 +25,7 @@ from test_container import (  # file builders shared with the hostile-file tests
 )
 
 from cchc.ingest import CheckResult, check_file
-from cchc.read.grid import MAX_CELLS, column_name
+from cchc.read.container import MAX_CELLS, column_name
 from cchc.read.text import NumberError, parse_count
 from cchc.registry import load_registry
 

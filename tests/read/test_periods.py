@@ -63,8 +63,9 @@ def test_period_labels(text, year, month, multi):
 
 def test_a_blank_month_cell_is_refused_even_when_the_sheet_names_the_month():
     """Never guessed: the row's own month column is empty, so the row has no month, whatever the sheet says."""
-    from cchc.read.stats import read_stats
     from support import xlsx_bytes
+
+    from cchc.read.stats import read_stats
 
     header = ["Đơn vị", "Tháng", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Quá hạn"]
     rows = [["KẾT QUẢ GIẢI QUYẾT TTHC THÁNG 3 NĂM 2019"], header,
