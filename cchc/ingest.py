@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Findings, WorkbookRefused
+from .findings import Finding, Findings, WorkbookRefused
 from .read import plan as plan_reader
 from .read import procedures as procedures_reader
 from .read import progress as progress_reader
@@ -95,6 +95,12 @@ def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | Non
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
+    result = _read_kind(workbook, filename, registry, plan)
+    result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in workbook.notices()]
+    return result
+
+
+def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None) -> CheckResult:
     kind = detect_kind(workbook, _KINDS, default="stats")
     if kind == "plan":
         result = read_plan_workbook(workbook, registry, filename)

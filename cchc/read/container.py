@@ -415,6 +415,13 @@ _ROW_FAST = re.compile(rb'<row(?=[\s/>])(?: r="([1-9][0-9]{0,6})")?[^<>]*?(/?)>'
 _SHARED_IDX = re.compile(rb'<c r="[^"<>]*"[^<>]*? t="s"[^<>]*>\s*<v>\s*([0-9]{1,10})\s*</v>')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^<>]*>((?:[^<]++|<(?!/?c[\s/>]))*+)</c>')
 _VALUE = re.compile(rb"<v(?:\s[^<>]*)?>([^<]*)</v>")
+# Rows and columns Excel does not show: `<row r="7" hidden="1">`, `<col min="3" max="4" hidden="true"/>`.
+_ROW_TAG = re.compile(rb'<row(?=[\s/>])([^<>]*)>')
+_COL_TAG = re.compile(rb'<col(?=[\s/>])([^<>]*)>')
+_HIDDEN_ATTR = re.compile(rb'\shidden\s*=\s*["\'](?:1|true)["\']')
+_R_ATTR = re.compile(rb'\sr\s*=\s*["\']([0-9]{1,7})["\']')
+_MIN_ATTR = re.compile(rb'\smin\s*=\s*["\']([0-9]{1,5})["\']')
+_MAX_ATTR = re.compile(rb'\smax\s*=\s*["\']([0-9]{1,5})["\']')
 
 
 def _at_most(n: int) -> bytes:
@@ -489,6 +496,8 @@ class _SheetFacts:
     slow: bool = False  # not written the usual way: checked tag by tag
     exact: bool = False  # rows/cols are calamine's own extent, not an upper bound
     recounted: bool = False  # cols recounted exactly after the fast pass
+    hidden_rows: list[int] = field(default_factory=list)  # 1-based rows Excel does not show (hidden, filtered out)
+    hidden_cols: list[int] = field(default_factory=list)  # 1-based columns Excel does not show
 
 
 class _FastSheetScan:
@@ -541,6 +550,8 @@ class _FastSheetScan:
             self.letters.update(_MULTI_LETTERS.findall(region))
         facts.shared_cells += region.count(b' t="s"')
         facts.merges += region.count(b"mergeCell")
+        if b"hidden" in region:
+            _hidden_rows_and_columns(region, facts)
         self._formulas(chunk, final)
 
     def _formulas(self, chunk: bytes, final: bool) -> None:
@@ -564,6 +575,18 @@ class _FastSheetScan:
         else:
             self.facts.rows = 0
         return self.facts
+
+
+def _hidden_rows_and_columns(region: bytes, facts: _SheetFacts) -> None:
+    """The rows and columns a region of sheet XML hides (the fast path: every row tag there has its r)."""
+    for attrs in _ROW_TAG.findall(region):
+        if _HIDDEN_ATTR.search(attrs) and (number := _R_ATTR.search(attrs)):
+            facts.hidden_rows.append(int(number[1]))
+    for attrs in _COL_TAG.findall(region):
+        if _HIDDEN_ATTR.search(attrs) and (low := _MIN_ATTR.search(attrs)):
+            high = _MAX_ATTR.search(attrs)
+            last = min(int(high[1]) if high else int(low[1]), EXCEL_MAX_COLUMNS)
+            facts.hidden_cols.extend(range(int(low[1]), last + 1))
 
 
 def _local(name: str) -> str:
@@ -641,6 +664,13 @@ class _SlowSheetScan(_XmlGuard):
             if r is not None:
                 row = self._ref(r, need_column=False)[0]
                 self.row_index = row
+            if attrs.get("hidden") in ("1", "true"):
+                self.facts.hidden_rows.append(self.row_index + 1)
+        elif local == "col":
+            if attrs.get("hidden") in ("1", "true") and (attrs.get("min") or "").isdigit():
+                low = int(attrs["min"])
+                high = int(attrs["max"]) if (attrs.get("max") or "").isdigit() else low
+                self.facts.hidden_cols.extend(range(low, min(high, EXCEL_MAX_COLUMNS) + 1))
         elif local == "c":
             r = attrs.get("r")
             if r is not None:
@@ -1012,6 +1042,7 @@ class _XlsxScan:
     unsaved: dict[str, list[str]]  # formula cells without a saved value, by sheet name
     sheets: list[tuple[str, str]]  # (sheet name, part) in workbook order
     shared: _SharedStrings | None
+    hidden: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # name → (rows, columns), 1-based
 
 
 def _scan_xlsx(view: memoryview, parts: dict[str, _Part]) -> _XlsxScan:
@@ -1099,7 +1130,9 @@ def _scan_xlsx(view: memoryview, parts: dict[str, _Part]) -> _XlsxScan:
     for name, key in read:
         if facts[key].unsaved and name not in unsaved:
             unsaved[name] = list(facts[key].unsaved)
-    return _XlsxScan(unsaved, read, shared)
+    hidden = {name: (sorted(set(facts[key].hidden_rows)), sorted(set(facts[key].hidden_cols)))
+              for name, key in read if facts[key].hidden_rows or facts[key].hidden_cols}
+    return _XlsxScan(unsaved, read, shared, hidden)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1277,6 +1310,8 @@ class Upload:
     data: bytes
     format: str  # "xlsx" | "ods" | "xls"
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name → ["C5", ...]
+    # sheet name → (rows, columns) Excel hides, 1-based; known for .xlsx
+    hidden: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _view: memoryview | None = None
     _parts: dict | None = None
     _scan: object = None
@@ -1305,7 +1340,7 @@ def inspect_upload(data: bytes, filename: str = "") -> Upload:
             scan = _scan_xlsx(view, parts)
             if "content.xml" in parts:  # calamine reads the zip as .ods when its .xlsx reader fails to open it
                 _scan_ods(view, parts, verify_others=False)
-            return Upload(data, "xlsx", scan.unsaved, view, parts, scan)
+            return Upload(data, "xlsx", scan.unsaved, scan.hidden, view, parts, scan)
         _scan_ods(view, parts)
         return Upload(data, "ods")
     if data.startswith(_OLE_MAGIC):

@@ -31,6 +31,7 @@ from .container import (
     _count,
     _refuse,
     _too_many_cells,
+    column_name,
     inspect_upload,
 )
 
@@ -42,6 +43,9 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1), 0-based inclusive
     # header grids built by cchc.read.table, shared by every kind's header search on this sheet
     grids: dict = field(default_factory=dict, repr=False, compare=False)
+    # 1-based rows and columns Excel hides whose cells were blanked here, so no reader counts what a user cannot see
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[int] = field(default_factory=list)
 
     def cell(self, row: int, col: int):
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -58,6 +62,24 @@ class Workbook:
     sheets: list[Sheet]
     # cells that hold a formula but no saved value, by sheet name: ["C5", ...]
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets with content, left out of `sheets`
+
+    def notices(self) -> list[tuple[str, str | None]]:
+        """(warning, sheet) for what was left out because Excel does not show it: hidden sheets, rows, columns."""
+        out = [(f"Sheet “{name}” đang bị ẩn trong Excel nên không được đọc. Nếu cần số liệu của sheet này, hãy bỏ "
+                "ẩn (chuột phải vào tên sheet → Unhide) rồi tải lên lại.", name) for name in self.hidden_sheets]
+        for sheet in self.sheets:
+            if sheet.hidden_rows:
+                rows = _spans(sheet.hidden_rows)
+                out.append((f"{len(sheet.hidden_rows)} dòng bị ẩn ({rows}) không được đọc: chỉ "
+                            "đọc số liệu thấy được trong Excel. Nếu cần các dòng này, hãy bỏ ẩn rồi tải lên lại.",
+                            sheet.name))
+            if sheet.hidden_cols:
+                cols = _spans(sheet.hidden_cols, letters=True)
+                out.append((f"{len(sheet.hidden_cols)} cột bị ẩn ({cols}) không được đọc: chỉ "
+                            "đọc số liệu thấy được trong Excel. Nếu cần các cột này, hãy bỏ ẩn rồi tải lên lại.",
+                            sheet.name))
+        return out
 
     def unsaved_formulas_message(self, sheet: str) -> str | None:
         """The error for a sheet whose formulas have no saved value (the file was never opened and saved in Excel)."""
@@ -67,6 +89,38 @@ class Workbook:
         more = "…" if len(cells) > 10 else ""
         return (f"Các ô có công thức nhưng chưa có giá trị đã lưu ({', '.join(cells[:10])}{more}). Hãy mở tệp bằng "
                 "Excel, bấm Lưu rồi tải lên lại.")
+
+
+def _spans(numbers: list[int], letters: bool = False) -> str:
+    """"5–7, 12" (or "C–D, H"): consecutive numbers written as a range."""
+    name = (lambda n: column_name(n - 1)) if letters else str
+    parts, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            parts.append(name(start) if start == n else f"{name(start)}–{name(n)}")
+            start = None
+    return ", ".join(parts)
+
+
+def _blank_hidden(rows: list[list], hidden_rows: list[int], hidden_cols: list[int]) -> tuple[list[int], list[int]]:
+    """Blank the hidden rows and columns that hold something; returns those (1-based), for the warning."""
+    rows_with_content = []
+    for number in hidden_rows:
+        row = rows[number - 1] if number <= len(rows) else None
+        if row and any(v is not None and v != "" for v in row):
+            rows[number - 1] = [None] * len(row)
+            rows_with_content.append(number)
+    cols_with_content = []
+    for number in hidden_cols:
+        col = number - 1
+        if any(col < len(row) and row[col] is not None and row[col] != "" for row in rows):
+            for row in rows:
+                if col < len(row):
+                    row[col] = None
+            cols_with_content.append(number)
+    return rows_with_content, cols_with_content
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -101,11 +155,12 @@ def _clean_merges(raw_merges, rows: list[list], name: str) -> list[tuple[int, in
     return list(merged)
 
 
-def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, list[list], list]]:
-    """(name, rows, merged) of every sheet. Raises WorkbookRefused."""
+def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, list[list], list, bool]]:
+    """(name, rows, merged, visible) of every sheet. Raises WorkbookRefused."""
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
+        visible = {m.name: m.visible == python_calamine.SheetVisibleEnum.Visible for m in book.sheets_metadata}
         if len(names) > MAX_SHEETS:
             raise _refuse(f"Tệp có quá nhiều sheet ({_count(len(names))}; giới hạn {MAX_SHEETS}).")
         out = []
@@ -123,7 +178,7 @@ def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, l
                 merges = raw.merged_cell_ranges
             except Exception:  # merged ranges are a hint only; some formats do not carry them
                 merges = None
-            out.append((name, [list(r) for r in rows], merges))
+            out.append((name, [list(r) for r in rows], merges, visible.get(name, True)))
         return out
     except WorkbookRefused:
         raise
@@ -215,10 +270,17 @@ def load_workbook(data: bytes, filename: str = "") -> Workbook:
             located = upload.diagnose() if "bị hỏng" in refused.findings.errors[0].message else None
             raise located or refused from None
     unsaved = dict(upload.unsaved_formulas)
-    sheets = []
-    for i, (name, rows, merges) in enumerate(read):
+    sheets, hidden_sheets = [], []
+    for i, (name, rows, merges, visible) in enumerate(read):
+        if not visible:  # a user sees the figures they see in Excel: a hidden sheet is left out, and said so
+            unsaved.pop(name, None)
+            if any(v is not None and v != "" for row in rows for v in row):
+                hidden_sheets.append(name)
+            continue
+        hidden_rows, hidden_cols = _blank_hidden(rows, *upload.hidden.get(name, ([], [])))
         if not (name or "").strip():  # an .ods table may have no name; every message must be able to name its sheet
             unsaved.pop(name, None)
             name = f"Sheet{i + 1}"
-        sheets.append(Sheet(name=name, rows=rows, merged=_clean_merges(merges, rows, name)))
-    return Workbook(sheets=sheets, unsaved_formulas=unsaved)
+        sheets.append(Sheet(name=name, rows=rows, merged=_clean_merges(merges, rows, name), hidden_rows=hidden_rows,
+                            hidden_cols=hidden_cols))
+    return Workbook(sheets=sheets, unsaved_formulas=unsaved, hidden_sheets=hidden_sheets)

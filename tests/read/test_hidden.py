@@ -1,0 +1,151 @@
+"""What Excel hides is not read: hidden sheets, hidden (or filtered-out) rows and hidden columns are left out, and a
+warning names each, so a user sees in the dashboard the figures they see in Excel."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from cchc.fields import STATS_FIELDS, TEMPLATE_HEADERS
+from cchc.ingest import check_file
+from cchc.read.grid import _spans, load_workbook
+from tests.support import figures
+
+HIDDEN_ROWS = ("dòng bị ẩn ({rows}) không được đọc: chỉ đọc số liệu thấy được trong Excel. Nếu cần các dòng này, "
+               "hãy bỏ ẩn rồi tải lên lại.")
+
+
+def _template(units: list[tuple[str, dict]], hide_rows=(), hide_cols=(), hidden_sheet=None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    ws.append(list(TEMPLATE_HEADERS))
+    for unit, values in units:
+        ws.append([unit, 2019, 1, *(values[f] for f in STATS_FIELDS)])
+    for r in hide_rows:
+        ws.row_dimensions[r].hidden = True
+    for letter in hide_cols:
+        ws.column_dimensions[letter].hidden = True
+    if hidden_sheet:
+        draft = wb.create_sheet(hidden_sheet[0])
+        for row in hidden_sheet[1]:
+            draft.append(row)
+        draft.sheet_state = hidden_sheet[2]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _warnings(result) -> list[tuple[str | None, str]]:
+    return [(w.sheet, w.message) for w in result.findings.warnings]
+
+
+def test_a_hidden_unit_row_is_not_counted_and_is_named():
+    data = _template([("Phòng Tư pháp", figures(online=5)), ("Ia Tul", figures(online=50, direct=30, on_time=76)),
+                      ("Phòng Nội vụ", figures(online=7, on_time=6))], hide_rows=[3])
+    result = check_file(data, "thang1.xlsx")
+    assert result.ok, result.findings.errors
+    records = result.stats.records
+    assert records["unit"].tolist() == ["Phòng Tư pháp", "Phòng Nội vụ"]
+    # 5 + 3 + 2 and 7 + 3 + 2: the hidden row's 50 + 30 + 2 is not in the total
+    assert int(records["received_total"].sum()) == 10 + 12
+    assert ("Số liệu", "1 " + HIDDEN_ROWS.format(rows="3")) in _warnings(result)
+
+
+def test_consecutive_hidden_rows_are_named_as_a_range():
+    units = [(name, figures()) for name in ("Phòng Tư pháp", "Ia Tul", "Ia Broăi", "Phòng Nội vụ", "Ia Kdăm")]
+    result = check_file(_template(units, hide_rows=[3, 4, 6]), "t.xlsx")
+    assert result.ok
+    assert result.stats.records["unit"].tolist() == ["Phòng Tư pháp", "Phòng Nội vụ"]
+    assert ("Số liệu", "3 " + HIDDEN_ROWS.format(rows="3–4, 6")) in _warnings(result)
+
+
+def test_a_hidden_empty_row_says_nothing():
+    result = check_file(_template([("Phòng Tư pháp", figures())], hide_rows=[5]), "t.xlsx")
+    assert result.ok
+    assert not any("bị ẩn" in message for _, message in _warnings(result))
+
+
+def test_a_hidden_sheet_is_left_out_and_named():
+    draft = ("Nháp", [list(TEMPLATE_HEADERS), ["Ia Tul", 2019, 2, *(figures(online=99, on_time=98)[f] for f in STATS_FIELDS)]],
+             "hidden")
+    result = check_file(_template([("Phòng Tư pháp", figures())], hidden_sheet=draft), "t.xlsx")
+    assert result.ok
+    assert result.stats.records["period"].tolist() == ["2019-01"]  # the hidden sheet's February is not read
+    assert ("Nháp", "Sheet “Nháp” đang bị ẩn trong Excel nên không được đọc. Nếu cần số liệu của sheet này, hãy bỏ "
+            "ẩn (chuột phải vào tên sheet → Unhide) rồi tải lên lại.") in _warnings(result)
+
+
+def test_a_very_hidden_sheet_is_left_out_too():
+    draft = ("Macro", [["bí mật", 1]], "veryHidden")
+    workbook = load_workbook(_template([("Phòng Tư pháp", figures())], hidden_sheet=draft))
+    assert [s.name for s in workbook.sheets] == ["Số liệu"]
+    assert workbook.hidden_sheets == ["Macro"]
+
+
+def test_an_empty_hidden_sheet_is_left_out_silently():
+    workbook = load_workbook(_template([("Phòng Tư pháp", figures())], hidden_sheet=("Trống", [], "hidden")))
+    assert [s.name for s in workbook.sheets] == ["Số liệu"]
+    assert workbook.hidden_sheets == []
+    assert workbook.notices() == []
+
+
+def test_a_hidden_column_of_figures_is_not_read_and_is_named():
+    units = [("Phòng Tư pháp", figures(received_bcci=4)), ("Phòng Nội vụ", figures(received_bcci=6))]
+    visible = check_file(_template(units), "t.xlsx")
+    assert int(visible.stats.records["received_bcci"].sum()) == 10
+    assert "received_bcci" in visible.stats.present_fields
+    result = check_file(_template(units, hide_cols=["L"]), "t.xlsx")  # L: "Tiếp nhận qua BCCI"
+    assert result.ok, result.findings.errors
+    assert "received_bcci" not in result.stats.present_fields
+    assert ("Số liệu", "1 cột bị ẩn (L) không được đọc: chỉ đọc số liệu thấy được trong Excel. Nếu cần các cột "
+            "này, hãy bỏ ẩn rồi tải lên lại.") in _warnings(result)
+    workbook = load_workbook(_template(units, hide_cols=["L"]))
+    assert [row[11] for row in workbook.sheets[0].rows] == [None, None, None]
+
+
+def _rewrite_sheet_xml(data: bytes, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = change(body)
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("attribute", [b'hidden="1"', b'hidden="true"', b"hidden='1'"])
+def test_hidden_rows_are_found_however_the_attribute_is_written(attribute):
+    data = _template([("Phòng Tư pháp", figures()), ("Ia Tul", figures(online=50, on_time=49))])
+    data = _rewrite_sheet_xml(data, lambda xml: xml.replace(b'<row r="3"', b'<row r="3" ' + attribute, 1))
+    workbook = load_workbook(data)
+    assert workbook.sheets[0].hidden_rows == [3]
+    assert workbook.sheets[0].rows[2] == [None] * len(workbook.sheets[0].rows[2])
+
+
+def test_hidden_rows_are_found_on_the_tag_by_tag_path():
+    # rows written without r="…" (as some generators do) send the sheet to the tag-by-tag check
+    data = _template([("Phòng Tư pháp", figures()), ("Ia Tul", figures(online=50, on_time=49)), ("Phòng Nội vụ", figures())])
+
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="\d+"', b"<row", xml)
+        return xml.replace(b'<row><c r="A3"', b'<row hidden="1"><c r="A3"', 1)
+
+    rewritten = _rewrite_sheet_xml(data, change)
+    assert b'<row hidden="1"><c r="A3"' in zipfile.ZipFile(io.BytesIO(rewritten)).read("xl/worksheets/sheet1.xml")
+    result = check_file(rewritten, "t.xlsx")
+    assert result.ok, result.findings.errors
+    assert result.stats.records["unit"].tolist() == ["Phòng Tư pháp", "Phòng Nội vụ"]
+    assert ("Số liệu", "1 " + HIDDEN_ROWS.format(rows="3")) in _warnings(result)
+
+
+def test_spans_are_written_as_ranges():
+    assert _spans([2, 3, 4, 9, 11, 12]) == "2–4, 9, 11–12"
+    assert _spans([7]) == "7"
+    assert _spans([1, 2, 27], letters=True) == "A–B, AA"
