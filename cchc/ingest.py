@@ -54,6 +54,8 @@ class CheckResult:
             out["plan"] = self.plan.as_dict() if self.plan else None
         elif self.kind == "stats":
             out["stats"] = stats_object(self.stats) if self.stats is not None and self.ok else None
+            out["mapping"] = self.stats.mapping if self.stats is not None else []
+            out["derived"] = self.stats.derived if self.stats is not None else []
         elif self.kind == "progress" and self.ok:
             records = self.progress.records
             out["progress"] = {"reports": len(records), "criteria": sorted(records["code"].unique().tolist()),

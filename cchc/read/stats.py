@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import numpy as np
@@ -69,7 +69,10 @@ class StatsResult:
     records: pd.DataFrame  # one row per unit-month, columns RECORD_COLUMNS
     findings: Findings  # errors mean the file is refused
     layout: str  # "template" | "bieu06" | "flat"
-    present_fields: list[str]  # canonical fields that had a column in the file
+    present_fields: list[str]  # canonical fields that had a column in the file, or were derived from its columns
+    # the columns read: [{"sheet", "column" (letter), "header" (its label path as typed), "field"}], once per layout
+    mapping: list[dict] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)  # fields computed from their parts (no column of their own)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -95,8 +98,38 @@ _norm = VOCABULARY.normalise
 _classify = VOCABULARY.classify
 
 
+_RECEIVED_UNSURE = "received_total?"  # a bare "Tiếp nhận": the total, unless a total column is there
+_ON_TIME_WITH_EARLY = "resolved_on_time+early"  # "Đúng và trước hạn": on time with the early ones in it
+# Counts read from their own columns only to derive fields from (never stored themselves).
+_PART_ROLES = ("received_new", "resolved_late_apology", "resolved_late_no_apology", "pending_overdue_apology",
+               "pending_overdue_no_apology")
+# A field missing from the file but whose parts are all there is derived from them (the first rule that applies),
+# and said so: domain.md §2's identities. Rules run in order, so a derived field can be a part of a later one.
+_DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("received_online", ("received_online_full", "received_online_partial")),
+    ("received_online", ("received_online_l3", "received_online_l4")),
+    ("received_new", ("received_online", "received_direct")),
+    ("received_total", ("received_new", "received_carried")),
+    ("resolved_late", ("resolved_late_apology", "resolved_late_no_apology")),
+    ("pending_overdue", ("pending_overdue_apology", "pending_overdue_no_apology")),
+    ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late")),
+    ("pending_total", ("pending_in_time", "pending_overdue")),
+    ("late_apologies", ("resolved_late_apology", "pending_overdue_apology")),
+    ("late_apologies", ("resolved_late_apology",)),
+    ("late_apologies", ("pending_overdue_apology",)),
+)
+
+
 def _resolve_late(column_roles: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A flat "Quá hạn" right after the pending columns is pending overdue; anywhere else, resolved late."""
+    """Roles that depend on the other columns.
+
+    - A flat "Quá hạn" right after the pending columns is pending overdue; anywhere else, resolved late.
+    - A bare "Tiếp nhận" is the received total, or the new dossiers when a total column is there.
+    - "Đúng và trước hạn" is the on-time count with the early ones in it (resolved early then counts as 0 apart)
+      when the file has no separate on-time column; beside separate early and on-time columns it is their sum,
+      recognised and not read.
+    """
+    present = {role for _, role in column_roles}
     out: list[tuple[int, str]] = []
     taken: set[str] = set()
     last_field = None
@@ -104,11 +137,37 @@ def _resolve_late(column_roles: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if role == _LATE_UNSURE:
             role = "pending_overdue" if last_field in _PENDING_FIELDS and "pending_overdue" not in taken \
                 else "resolved_late"
+        elif role == _RECEIVED_UNSURE:
+            role = "received_new" if "received_total" in present else "received_total"
+        elif role == _ON_TIME_WITH_EARLY:
+            if "resolved_on_time" in present:
+                continue
+            role = "resolved_on_time"
         out.append((c, role))
         if role not in taken:
             taken.add(role)
             if role in FIELD_LABELS:
                 last_field = role
+    return out
+
+
+_EARLY_INCLUDED = re.compile(r"\b(?:truoc|som)\b|\btrong (?:thoi )?han\b")
+
+
+def _derivations(header: Header) -> list[tuple[str, tuple[str, ...]]]:
+    """The fields this header derives (field, parts), in the order they are computed."""
+    have = set(header.roles)
+    out = []
+    rules = list(_DERIVATIONS)
+    if "resolved_early" not in have and "resolved_on_time" in have and \
+            _EARLY_INCLUDED.search(" ".join(header.paths.get(header.roles["resolved_on_time"], ()))):
+        # "Đúng và trước hạn" has the early ones in it: resolved = on time (with early) + late
+        rules.insert(rules.index(("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late"))),
+                     ("resolved_total", ("resolved_on_time", "resolved_late")))
+    for target, parts in rules:
+        if target not in have and all(p in have for p in parts):
+            out.append((target, parts))
+            have.add(target)
     return out
 
 
@@ -489,7 +548,8 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
     rows = sheet.rows[start:]
     n = len(rows)
     excel_row = np.arange(start + 1, start + 1 + n)  # Excel's 1-based row numbers
-    fields = _fields(header)
+    fields = _fields(header) + [r for r in _PART_ROLES if r in roles]
+    derived = _derivations(header)
 
     columns = _columns(rows, sorted(set(roles.values())))
     field_raw = {f: columns[roles[f]] for f in fields}
@@ -564,6 +624,9 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
                     name, int(excel_row[unit_idx[j]]), col)
         out.skipped("negative", "error", max(0, len(negative) - room))
 
+    for target, parts in derived:  # a missing total from its parts, all of which the file states
+        data[target] = sum(data[p] for p in parts)
+
     # Periods.
     years, months, ok_period = _row_periods(columns, unit_idx, excel_row, header, period, name, out)
 
@@ -581,7 +644,7 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
     for f in STATS_FIELDS:
         frame[f] = data.get(f, np.zeros(len(unit_idx), dtype=np.int64))
 
-    _check_rows(frame, header, name, out)
+    _check_rows(frame, header, name, out, set(_fields(header)) | {t for t, _ in derived if t in STATS_FIELDS})
     if grouped:
         _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, header, name, out)
     return _SheetData(name, header, frame, grouped)
@@ -656,9 +719,14 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
     return years.astype(np.int64), months, ok
 
 
-def _check_rows(frame: pd.DataFrame, header: Header, name: str, out: _Messages) -> None:
-    """Parts above their total (errors) and the identities of domain.md §2 (warnings), row by row."""
-    present = set(_fields(header))
+def _label(header: Header, name: str) -> str:
+    """A field's column for a message; a derived field has none, so it is named with what it was computed from."""
+    return header.label(name) if name in header.roles else f"{FIELD_LABELS[name]} (tính từ các cột thành phần)"
+
+
+def _check_rows(frame: pd.DataFrame, header: Header, name: str, out: _Messages, present: set[str]) -> None:
+    """Parts above their total (errors) and the identities of domain.md §2 (warnings), row by row; `present`: the
+    fields the file states or that were derived from parts it states."""
     rows = frame["row"].to_numpy()
     values = {f: frame[f].to_numpy() for f in present}
 
@@ -678,7 +746,7 @@ def _check_rows(frame: pd.DataFrame, header: Header, name: str, out: _Messages) 
         if total not in present or not parts:
             continue
         too_big = sum(values[p] for p in parts) > values[total]
-        report("parts", "error", too_big, header.label(total),
+        report("parts", "error", too_big, _label(header, total),
                lambda j, parts=parts, total=total:
                f"{sum_at(parts, j)} lớn hơn {FIELD_LABELS[total]} = {_n(values[total][j])}.")
 
@@ -695,12 +763,12 @@ def _check_rows(frame: pd.DataFrame, header: Header, name: str, out: _Messages) 
         if total not in present:
             continue
         gap = values[total] - sum(values[p] for p in parts)
-        report("identity", "warn", gap > 0, header.label(total),
+        report("identity", "warn", gap > 0, _label(header, total),
                lambda j, parts=parts, total=total, gap=gap:
                f"{FIELD_LABELS[total]} = {_n(values[total][j])} nhưng {sum_at(parts, j)} (thiếu {_n(gap[j])}).")
     if {"received_total", "resolved_total", "pending_total"} <= present:
         both = values["resolved_total"] + values["pending_total"]
-        report("identity", "warn", both != values["received_total"], header.label("received_total"),
+        report("identity", "warn", both != values["received_total"], _label(header, "received_total"),
                lambda j: f"{FIELD_LABELS['received_total']} = {_n(values['received_total'][j])} khác "
                          f"{sum_at(['resolved_total', 'pending_total'], j)}.")
 
@@ -816,7 +884,8 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
                           f"“{header.labels.get(used, column_letter(used))}”; chỉ đọc cột thứ nhất.",
                           sheet.name, header.top + 1, header.labels.get(ignored, column_letter(ignored)))
         warn_unmapped(findings, sheet, header)
-        missing = [f for f in REQUIRED_FIELDS if f not in header.roles]
+        derivable = {target for target, _ in _derivations(header)}
+        missing = [f for f in REQUIRED_FIELDS if f not in header.roles and f not in derivable]
         for f in missing:
             sub, group = _COLUMN_NAMES.get(f, (FIELD_LABELS[f], ""))
             findings.error(f"Thiếu cột “{sub}” ({group}). Trong tệp mẫu, cột này tên là “{FIELD_LABELS[f]}”.",
@@ -844,7 +913,9 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
         if p.frame.empty:
             findings.warn("Bảng không có dòng số liệu nào của đơn vị.", p.sheet, p.header.data_start + 1)
 
-    present_by_sheet = {p.sheet: set(_fields(p.header)) for p in parts}
+    derived = _derived_fields(parts, findings)
+    present_by_sheet = {p.sheet: set(_fields(p.header)) | {t for t, _ in _derivations(p.header) if t in STATS_FIELDS}
+                        for p in parts}
     unit_labels = {p.sheet: p.header.label(UNIT) for p in parts}
     carried_labels = {p.sheet: p.header.label("received_carried") for p in parts
                       if "received_carried" in p.header.roles}
@@ -867,7 +938,43 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
         records = records.reset_index(drop=True)
     present = [f for f in STATS_FIELDS if any(f in s for s in present_by_sheet.values())] if parts else \
         [f for f in STATS_FIELDS if any(f in h.roles for _, h in tables)]
-    return StatsResult(records, findings, _layout(parts or [], tables), present)
+    return StatsResult(records, findings, _layout(parts or [], tables), present, _mapping(parts), derived)
+
+
+def _part_names(header: Header, parts: tuple[str, ...]) -> str:
+    """The columns a derived field adds up, a derived part spelled out as its own columns."""
+    made = dict(_derivations(header))
+    return " + ".join(f"“{header.label(p)}”" if p in header.roles else _part_names(header, made[p]) for p in parts)
+
+
+def _derived_fields(parts: list[_SheetData], findings: Findings) -> list[str]:
+    """The fields derived from their parts, each said once in a warning (on the first sheet that derives it)."""
+    said: dict[str, int] = {}
+    first: dict[str, tuple[str, Header, tuple[str, ...]]] = {}
+    for p in parts:
+        for target, used in _derivations(p.header):
+            if target in STATS_FIELDS:
+                said[target] = said.get(target, 0) + 1
+                first.setdefault(target, (p.sheet, p.header, used))
+    for target, (sheet, header, used) in first.items():
+        others = f" (và {said[target] - 1} sheet khác)" if said[target] > 1 else ""
+        findings.warn(f"Tệp không có cột “{FIELD_LABELS[target]}”; số liệu này được tính bằng "
+                      f"{_part_names(header, used)}{others}.", sheet, header.top + 1)
+    return [f for f in STATS_FIELDS if f in first]
+
+
+def _mapping(parts: list[_SheetData]) -> list[dict]:
+    """The columns read and the field each was read as, once per distinct layout."""
+    out, seen = [], set()
+    for p in parts:
+        for role, col in sorted(p.header.roles.items(), key=lambda x: x[1]):
+            if role not in STATS_FIELDS and role not in _PART_ROLES and role not in (UNIT, MONTH, YEAR):
+                continue
+            key = (col, p.header.column_label(col), role)
+            if key not in seen:
+                seen.add(key)
+                out.append({"sheet": p.sheet, "column": column_letter(col), "header": key[1], "field": role})
+    return out
 
 
 def _periods(years: np.ndarray, months: np.ndarray) -> list[str]:

@@ -101,6 +101,7 @@ class Vocabulary:
         self.max_folded = int(label.get("max_folded_length", 0))
         self.max_length = int(label.get("max_length", 0))
         self.section_label_max = int(label.get("section_label_max", 60))
+        self.count_leaf = re.compile(label["count_leaf"]) if "count_leaf" in label else None
         self.steps: list[tuple[re.Pattern | None, str]] = []
         for step in label.get("normalise", []):
             if "strip" in step:
@@ -182,6 +183,8 @@ class Vocabulary:
         leaf = path[-1]
         if not leaf or self.max_length and len(leaf) > self.max_length:
             return None
+        if self.count_leaf is not None and len(path) > 1 and self.count_leaf.fullmatch(leaf):
+            return self._classify(path[:-1])  # "Trước hạn › SL": the count of what the label above names
         section = self.section(path[:-1]) if self.sections else None
         for entry in self.entries:
             if not entry.label_matches(leaf, self.template):

@@ -75,7 +75,9 @@ def test_a_numeric_progress_column_nobody_reads_is_named():
 
 def test_every_vocabulary_file_names_only_canonical_fields():
     canonical = {
-        "stats": set(STATS_FIELDS) | {"unit", "stt", "month", "year", "late?"},
+        "stats": set(STATS_FIELDS) | {"unit", "stt", "month", "year", "late?", "received_total?", "received_new",
+                                          "resolved_on_time+early", "resolved_late_apology", "resolved_late_no_apology",
+                                          "pending_overdue_apology", "pending_overdue_no_apology"},
         "procedures": set(PROCEDURE_FIELDS) | {"unit", "year"},
         "plan": {"code", "name", "standard", "appraised", "lost", "solution", "lead", "partners", "timeline", "note"},
         "progress": {"code", "period", "value", "status", "doc_number", "doc_date", "agency", "note"},
