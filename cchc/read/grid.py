@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from .container import (
     column_name,
     inspect_upload,
 )
+from .legacy import convert_cell, encoding_of_font, guess_encoding, uppercase_font
 
 
 @dataclass
@@ -63,10 +66,16 @@ class Workbook:
     # cells that hold a formula but no saved value, by sheet name: ["C5", ...]
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
     hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets with content, left out of `sheets`
+    # sheet name → (encoding, font or None) of sheets typed in a legacy Vietnamese encoding, converted to Unicode
+    legacy: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def notices(self) -> list[tuple[str, str | None]]:
         """(warning, sheet) for what was left out because Excel does not show it: hidden sheets, rows, columns."""
-        out = [(f"Sheet “{name}” đang bị ẩn trong Excel nên không được đọc. Nếu cần số liệu của sheet này, hãy bỏ "
+        out = [(f"Sheet “{name}” được gõ bằng bảng mã {_ENCODING_NAMES[encoding]}"
+                + (f", phông {font}" if font else "") + "; chữ đã được chuyển sang Unicode trước khi đọc. Hãy "
+                "kiểm tra tên đơn vị và tiêu đề cột trong kết quả.", name)
+               for name, (encoding, font) in self.legacy.items()]
+        out += [(f"Sheet “{name}” đang bị ẩn trong Excel nên không được đọc. Nếu cần số liệu của sheet này, hãy bỏ "
                 "ẩn (chuột phải vào tên sheet → Unhide) rồi tải lên lại.", name) for name in self.hidden_sheets]
         for sheet in self.sheets:
             if sheet.hidden_rows:
@@ -89,6 +98,41 @@ class Workbook:
         more = "…" if len(cells) > 10 else ""
         return (f"Các ô có công thức nhưng chưa có giá trị đã lưu ({', '.join(cells[:10])}{more}). Hãy mở tệp bằng "
                 "Excel, bấm Lưu rồi tải lên lại.")
+
+
+_ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
+_LEGACY_ROWS = 200  # the rows (title, header, unit names) whose text tells a sheet's encoding
+
+
+def _workbook_fonts(upload) -> list[str]:
+    """The font names an .xlsx declares in its styles (a ".VnTime" or "VNI-Times" font says how it was typed)."""
+    if upload.format != "xlsx":
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
+            name = next((n for n in archive.namelist() if n.lower() == "xl/styles.xml"), None)
+            xml = archive.read(name) if name else b""
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return []
+    return [m.decode("utf-8", "replace") for m in re.findall(rb'<(?:\w+:)?(?:name|rFont)\s+val="([^"]{1,64})"', xml)]
+
+
+def _convert_legacy(rows: list[list], fonts: list[str]) -> tuple[str, str | None] | None:
+    """Convert a sheet typed in TCVN3 or VNI to Unicode in place, when its characters say so; (encoding, font)."""
+    texts = list(dict.fromkeys(v for row in rows[:_LEGACY_ROWS] for v in row if isinstance(v, str) and not v.isascii()))
+    if not texts:
+        return None
+    encoding = guess_encoding(texts)
+    if encoding is None:
+        return None
+    font = next((f for f in fonts if encoding_of_font(f) == encoding), None)
+    upper = bool(font) and uppercase_font(font) and not any(encoding_of_font(f) == encoding and not uppercase_font(f)
+                                                           for f in fonts)
+    for row in rows:
+        for c, value in enumerate(row):
+            if isinstance(value, str) and not value.isascii():
+                row[c] = convert_cell(value, encoding, upper)
+    return encoding, font
 
 
 def _spans(numbers: list[int], letters: bool = False) -> str:
@@ -271,6 +315,8 @@ def load_workbook(data: bytes, filename: str = "") -> Workbook:
             raise located or refused from None
     unsaved = dict(upload.unsaved_formulas)
     sheets, hidden_sheets = [], []
+    legacy: dict[str, tuple[str, str | None]] = {}
+    fonts = _workbook_fonts(upload)
     for i, (name, rows, merges, visible) in enumerate(read):
         if not visible:  # a user sees the figures they see in Excel: a hidden sheet is left out, and said so
             unsaved.pop(name, None)
@@ -278,9 +324,11 @@ def load_workbook(data: bytes, filename: str = "") -> Workbook:
                 hidden_sheets.append(name)
             continue
         hidden_rows, hidden_cols = _blank_hidden(rows, *upload.hidden.get(name, ([], [])))
+        if (found := _convert_legacy(rows, fonts)) is not None:
+            legacy[name] = found
         if not (name or "").strip():  # an .ods table may have no name; every message must be able to name its sheet
             unsaved.pop(name, None)
             name = f"Sheet{i + 1}"
         sheets.append(Sheet(name=name, rows=rows, merged=_clean_merges(merges, rows, name), hidden_rows=hidden_rows,
                             hidden_cols=hidden_cols))
-    return Workbook(sheets=sheets, unsaved_formulas=unsaved, hidden_sheets=hidden_sheets)
+    return Workbook(sheets=sheets, unsaved_formulas=unsaved, hidden_sheets=hidden_sheets, legacy=legacy)
