@@ -21,6 +21,21 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _period_argument(text: str) -> tuple[int, int]:
+    """--period YYYY-MM (a span YYYY-MM..YYYY-MM is named by the contract but not stored yet: refused, said so)."""
+    import re
+
+    month = r"((?:19|20)\d{2})-(0[1-9]|1[0-2])"
+    if (m := re.fullmatch(month, text.strip())):
+        return int(m[1]), int(m[2])
+    if (m := re.fullmatch(month + r"\.\." + month, text.strip())):
+        if (m[1], m[2]) == (m[3], m[4]):
+            return int(m[1]), int(m[2])
+        raise argparse.ArgumentTypeError(f"kỳ nhiều tháng “{text}” chưa được hỗ trợ: số liệu được lưu theo từng "
+                                         "tháng; hãy nhập từng tháng một")
+    raise argparse.ArgumentTypeError(f"kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2019-01)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m cchc", description="Kiểm tra, nhập và tổng hợp dữ liệu CCHC.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -33,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", help="Người nhập (mặc định: tên đăng nhập của máy).")
     imp.add_argument("--json", action="store_true")
     check.add_argument("--db", help="Cơ sở dữ liệu có kế hoạch để đối chiếu mã tiêu chí của báo cáo tiến độ.")
+    for sub_parser in (check, imp):
+        sub_parser.add_argument("--period", metavar="YYYY-MM", type=_period_argument,
+                                help="Kỳ báo cáo của tệp thống kê không ghi kỳ (không thay kỳ tệp đã ghi).")
     score = sub.add_parser("score", help="Tình trạng và điểm dự kiến của từng tiêu chí.")
     score.add_argument("--db")
     score.add_argument("--from", dest="start", metavar="YYYY-MM", help="Tháng đầu kỳ (mặc định: đầu năm có số liệu "
@@ -110,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         data, name = read
         store = Store(args.db) if args.db or args.command == "import" else None
-        result = check_file(data, name, plan=store.current_plan() if store else None)
+        result = check_file(data, name, plan=store.current_plan() if store else None, period=args.period)
         outcome = None
         if args.command == "import" and result.ok:
             outcome = store_checked(store, result, data, name, user=args.user)

@@ -44,6 +44,11 @@ class CheckResult:
     preview: dict = field(default_factory=dict)  # {"added": [(unit, period)], "replaced": [...]}
 
     @property
+    def needs_period(self) -> bool:
+        """Refused only because the file states no period: the user may name it (a picker, --period)."""
+        return self.stats is not None and bool(self.stats.period_missing)
+
+    @property
     def ok(self) -> bool:
         return self.findings.ok and any(x is not None for x in (self.plan, self.stats, self.progress,
                                                                  self.procedures))
@@ -77,13 +82,14 @@ def stats_object(result: StatsResult) -> dict:
 
 
 def check_file(data: bytes, filename: str = "", registry: Registry | None = None,
-               plan: Plan | None = None) -> CheckResult:
+               plan: Plan | None = None, period: tuple[int, int] | None = None) -> CheckResult:
     """Read and check a workbook of any kind; never raises for bad input.
 
-    `plan` (the stored plan) lets a progress report's criterion codes be checked against it.
+    `plan` (the stored plan) lets a progress report's criterion codes be checked against it. `period` (year,
+    month): the period the user names for a statistics file that states none (never over one it states).
     """
     try:
-        return _check_file(data, filename, registry or load_registry(), plan)
+        return _check_file(data, filename, registry or load_registry(), plan, period)
     except Exception:  # a reader bug must still end as a refusal the user can read, never a traceback
         logging.getLogger("cchc").exception("unexpected failure checking %s", filename)
         findings = Findings()
@@ -92,17 +98,19 @@ def check_file(data: bytes, filename: str = "", registry: Registry | None = None
         return CheckResult(None, findings)
 
 
-def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | None) -> CheckResult:
+def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | None,
+                period: tuple[int, int] | None = None) -> CheckResult:
     try:
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
-    result = _read_kind(workbook, filename, registry, plan)
+    result = _read_kind(workbook, filename, registry, plan, period)
     result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in workbook.notices()]
     return result
 
 
-def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None) -> CheckResult:
+def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
+               period: tuple[int, int] | None) -> CheckResult:
     kind = detect_kind(workbook, _KINDS, default="stats")
     if kind == "plan":
         result = read_plan_workbook(workbook, registry, filename)
@@ -113,7 +121,7 @@ def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None) -
     if kind == "procedures":
         procedures = read_procedures_workbook(workbook, registry)
         return CheckResult("procedures", procedures.findings, procedures=procedures)
-    stats = read_stats_workbook(workbook, registry, filename)
+    stats = read_stats_workbook(workbook, registry, filename, period)
     return CheckResult("stats", stats.findings, stats=stats)
 
 

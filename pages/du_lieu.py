@@ -28,8 +28,8 @@ PREVIEW_WORDS = {  # kind: (what a row is, first column, second column, how the 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _check(sha256: str, name: str, data_version: int, _data: bytes):
-    return check_file(_data, name, plan=common.get_store().current_plan())
+def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tuple[int, int] | None = None):
+    return check_file(_data, name, plan=common.get_store().current_plan(), period=period)
 
 
 def findings_table(result) -> pd.DataFrame:
@@ -62,8 +62,9 @@ if st.session_state.get("last_import"):
 if upload is not None:
     data = upload.getvalue()
     sha = hashlib.sha256(data).hexdigest()
+    period_key = f"period_{sha}"
     with st.spinner("Đang kiểm tra tệp…"):
-        result = _check(sha, upload.name, common.version(store), data)
+        result = _check(sha, upload.name, common.version(store), data, st.session_state.get(period_key))
     kind = KIND_LABELS.get(result.kind, "Không xác định")
     st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
     table = findings_table(result)
@@ -76,6 +77,19 @@ if upload is not None:
         st.success("Tệp hợp lệ, không có lỗi hay cảnh báo.", icon=":material/check_circle:")
     if len(table):
         common.dataframe(table, height=min(38 * (len(table) + 1), 420))
+    if result.needs_period or st.session_state.get(period_key):
+        chosen = st.session_state.get(period_key)
+        st.info("Tệp không ghi kỳ báo cáo (tháng, năm). Hãy chọn kỳ của số liệu trong tệp; kỳ đã chọn được ghi "
+                "trong cảnh báo và trong lịch sử nhập.", icon=":material/calendar_month:")
+        year_col, month_col, button_col = st.columns([1, 1, 2], vertical_alignment="bottom")
+        years = views.period_picker_years(store, chosen)
+        year = year_col.selectbox("Năm", years, index=years.index(chosen[0]) if chosen else len(years) - 1,
+                                  key=f"period_year_{sha}")
+        month = month_col.selectbox("Tháng", list(range(1, 13)), index=chosen[1] - 1 if chosen else 0,
+                                    format_func=lambda m: f"Tháng {m:02d}", key=f"period_month_{sha}")
+        if button_col.button("Kiểm tra lại với kỳ này", key=f"period_apply_{sha}"):
+            st.session_state[period_key] = (int(year), int(month))
+            st.rerun()
 
     if result.ok:
         preview = preview_import(store, result)

@@ -179,3 +179,37 @@ def test_human_output_is_vietnamese(files):
     # Kế hoạch 75: 27 tiêu chí in 5 lĩnh vực; 55 standard points, 35,75 appraised in 2018, 19,25 lost
     assert done.stdout.splitlines()[-1] == ("HỢP LỆ. Kế hoạch năm 2019: 27 tiêu chí, 5 lĩnh vực; điểm chuẩn 55, "
                                             "thẩm định 35,75, bị mất 19,25.")
+
+
+def test_period_names_the_month_of_a_file_that_states_none(tmp_path):
+    from support import SheetSpec, book
+
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(book(SheetSpec("Sheet1", [["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết",
+                                                 "Giải quyết đúng hạn", "Giải quyết quá hạn"],
+                                                ["Phòng Tư pháp", 12, 10, 9, 1]])))
+    refused = cli("check", str(path), "--json")
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["ok"] is False
+    named = cli("check", str(path), "--json", "--period", "2019-03")
+    assert named.returncode == 0, named.stdout
+    assert json.loads(named.stdout)["stats"]["periods"] == ["2019-03"]
+    db = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    imported = cli("import", str(path), "--db", db, "--period", "2019-03", "--json")
+    assert imported.returncode == 0 and json.loads(imported.stdout)["added"] == [["Phòng Tư pháp", "2019-03"]]
+    same_month = cli("check", str(path), "--period", "2019-03..2019-03", "--json")
+    assert same_month.returncode == 0
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2019-13", "kỳ “2019-13” không đúng dạng YYYY-MM (ví dụ 2019-01)"),
+    ("03/2019", "kỳ “03/2019” không đúng dạng YYYY-MM (ví dụ 2019-01)"),
+    ("2019-01..2019-03", "kỳ nhiều tháng “2019-01..2019-03” chưa được hỗ trợ: số liệu được lưu theo từng tháng; "
+                         "hãy nhập từng tháng một"),
+])
+def test_a_period_the_cli_cannot_take_is_a_usage_error(tmp_path, value, message):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(plan_bytes())
+    done = cli("check", str(path), "--period", value)
+    assert done.returncode == 2
+    assert message in done.stderr

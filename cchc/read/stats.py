@@ -73,6 +73,7 @@ class StatsResult:
     # the columns read: [{"sheet", "column" (letter), "header" (its label path as typed), "field"}], once per layout
     mapping: list[dict] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)  # fields computed from their parts (no column of their own)
+    period_missing: list[str] = field(default_factory=list)  # sheets refused only because they state no period
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -853,8 +854,10 @@ def _empty_records() -> pd.DataFrame:
     return frame
 
 
-def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, filename: str = "") -> StatsResult:
-    """Read the statistics of an already loaded workbook (see read_stats)."""
+def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, filename: str = "",
+                        period: tuple[int, int] | None = None) -> StatsResult:
+    """Read the statistics of an already loaded workbook (see read_stats). `period`: the (year, month) the user
+    named for a file that states no period of its own."""
     registry = registry if registry is not None else load_registry()
     findings = Findings()
     out = _Messages(findings)
@@ -896,7 +899,8 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
             continue
         readable.append((sheet, header))
 
-    periods = _sheet_periods(readable, filename, findings)
+    period_missing: list[str] = []
+    periods = _sheet_periods(readable, filename, findings, period, period_missing)
     units = _UnitClassifier(registry)
     parts: list[_SheetData] = []
     for sheet, header in readable:
@@ -938,7 +942,8 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
         records = records.reset_index(drop=True)
     present = [f for f in STATS_FIELDS if any(f in s for s in present_by_sheet.values())] if parts else \
         [f for f in STATS_FIELDS if any(f in h.roles for _, h in tables)]
-    return StatsResult(records, findings, _layout(parts or [], tables), present, _mapping(parts), derived)
+    return StatsResult(records, findings, _layout(parts or [], tables), present, _mapping(parts), derived,
+                       period_missing)
 
 
 def _part_names(header: Header, parts: tuple[str, ...]) -> str:
@@ -997,12 +1002,32 @@ def _layout(parts: list[_SheetData], tables) -> str:
     return "flat"
 
 
-def _sheet_periods(tables, filename: str, findings: Findings) -> dict[str, _Period | None]:
+# A date and time a system or browser adds to a downloaded file's name ("BaoCao_20190215_103045",
+# "thong-ke (15-02-2019 10h30)", "export 2019-02-15T10:30:45") says when it was downloaded, not what it reports.
+_FILE_STAMPS = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}[-._ ]?[01]\d[-._ ]?[0-3]\d|[0-3]?\d[-._][01]?\d[-._](?:19|20)\d{2})"
+    r"(?:[-._ t]*[0-2]?\d[-._:hg][0-5]\d(?:[-._:m][0-5]\d)?s?)?(?!\d)"
+    r"|(?<!\d)[0-2]?\d[:hg][0-5]\d(?:[:m][0-5]\d)?(?!\d)|(?<!\d)\d{9,}(?!\d)")
+
+
+def _file_period(filename: str) -> _Period:
+    """The period a file's name states, after the download date-times are taken out."""
+    if not filename:
+        return _Period()
+    return _period_from_label(_FILE_STAMPS.sub(" ", fold(PurePath(filename).stem)))
+
+
+def _sheet_periods(tables, filename: str, findings: Findings,
+                   stated: tuple[int, int] | None = None,
+                   period_missing: list[str] | None = None) -> dict[str, _Period | None]:
     """The period each sheet gives in its title or name (used when rows have no period column).
 
-    A month without a year takes the year from the title, the other sheets or the file name.
+    A month without a year takes the year from the title, the other sheets or the file name. `stated`: the
+    (year, month) the user named for a file that states none; it never overrides a period the file states.
+    `period_missing` gets the sheets refused only because no period could be found (the user may name it).
     """
-    file_period = _period_from_label(PurePath(filename).stem) if filename else _Period()
+    period_missing = period_missing if period_missing is not None else []
+    file_period = _file_period(filename)
     result: dict[str, _Period | None] = {}
     for sheet, header in tables:
         lines = [(r + 1, column_letter(c), part)
@@ -1036,6 +1061,19 @@ def _sheet_periods(tables, filename: str, findings: Findings) -> dict[str, _Peri
         if period.month is None and file_period.month is not None and len(tables) == 1:
             period.month = file_period.month
             period.year = period.year or file_period.year
+        if stated is not None and period.month is not None and period.year is not None and \
+                (period.year, period.month) != stated:
+            findings.error(f"Tệp ghi kỳ báo cáo tháng {period.month:02d}/{period.year} nhưng kỳ đã chọn là tháng "
+                           f"{stated[1]:02d}/{stated[0]}. Hãy bỏ chọn kỳ, hoặc kiểm tra lại tệp.", sheet.name,
+                           *(period.cell or (header.top + 1, None)))
+            result[sheet.name] = None
+            continue
+        if stated is not None and (period.month is None and not period.multi or
+                                   period.month == stated[1] and period.year is None):
+            findings.warn(f"Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng {stated[1]:02d}/{stated[0]}.",
+                          sheet.name, header.top + 1)
+            result[sheet.name] = _Period(stated[0], stated[1])
+            continue
         if period.month is None:
             others = any(result[s.name] is not None and result[s.name].month is not None
                          or MONTH in h.roles for s, h in tables if s is not sheet)
@@ -1046,13 +1084,15 @@ def _sheet_periods(tables, filename: str, findings: Findings) -> dict[str, _Peri
             else:
                 findings.error("Không xác định được kỳ báo cáo (tháng, năm): bảng không có cột “Tháng”, tiêu đề "
                                "không ghi “Kỳ báo cáo: Tháng … năm …”, tên sheet và tên tệp cũng không cho biết "
-                               "tháng. Hãy thêm cột “Tháng”/“Năm” hoặc đặt tên sheet như “T01-2019”.",
-                               sheet.name, header.top + 1)
+                               "tháng. Hãy chọn kỳ báo cáo khi nhập (hoặc --period YYYY-MM), thêm cột “Tháng”/“Năm” "
+                               "hoặc đặt tên sheet như “T01-2019”.", sheet.name, header.top + 1)
+                period_missing.append(sheet.name)
             result[sheet.name] = None
         elif period.year is None and YEAR not in header.roles:
             findings.error(f"Không xác định được năm của kỳ báo cáo tháng {period.month}: tiêu đề, tên sheet, các "
                            "sheet khác và tên tệp đều không ghi năm. Hãy ghi “Tháng … năm …” trong tiêu đề hoặc đặt "
                            "tên sheet như “T01-2019”.", sheet.name, header.top + 1)
+            period_missing.append(sheet.name)
             result[sheet.name] = None
     return result
 

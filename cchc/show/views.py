@@ -205,6 +205,22 @@ def stats_periods(store: Store) -> list[str]:
     return store.stats_periods()
 
 
+PAR_INDEX_FIRST_YEAR = 2012  # the first year provinces were ranked by the PAR Index
+
+
+def period_picker_years(store: Store, chosen: tuple[int, int] | None = None, today=None) -> list[int]:
+    """The years offered when a user names the period of a file that states none: every year since the PAR
+    Index began (2012) up to this one, and any plan or data year outside that, oldest first."""
+    import datetime as dt
+
+    this_year = (today or dt.date.today()).year
+    years = set(range(PAR_INDEX_FIRST_YEAR, this_year + 1)) | set(store.plan_years())
+    years |= {int(p[:4]) for p in store.stats_periods()}
+    if chosen:
+        years.add(chosen[0])
+    return sorted(years)
+
+
 def stats_units(store: Store) -> pd.DataFrame:
     return store.stats_units()
 

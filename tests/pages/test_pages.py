@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import ROOT, postgres_database
+from support import ROOT, SheetSpec, book, postgres_database
 
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
@@ -385,3 +385,32 @@ def test_rollback_happens_only_after_confirming(tmp_path, use_db):
     assert state() == (6, received, [1, 2, 3, 4])
     assert any(s.value == "Đã đưa dữ liệu về như sau lần 4 (lần 6)." for s in at.success)
     store.dispose()
+
+
+def test_a_file_without_a_period_is_given_one_by_the_user_before_it_is_stored(tmp_path, use_db):
+    import hashlib
+
+    url = f"sqlite:///{tmp_path / 'period.sqlite'}"
+    use_db(url)
+    rows = [["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
+             "Giải quyết quá hạn"], ["Phòng Tư pháp", 12, 10, 9, 1]]
+    data = book(SheetSpec("Sheet1", rows))
+    sha = hashlib.sha256(data).hexdigest()
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("export.xlsx", data, "application/octet-stream"))
+    at.run()
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "confirm_import"]
+    at.selectbox(key=f"period_year_{sha}").set_value(2019)
+    at.selectbox(key=f"period_month_{sha}").set_value(3)
+    at.button(key=f"period_apply_{sha}").click()
+    at.run()
+    assert not at.exception
+    assert not at.error
+    assert any("Thêm **1**" in m.value for m in at.markdown)
+    frame = at.dataframe[0].value
+    assert "Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng 03/2019." in frame["Nội dung"].tolist()
+    assert Store(url).import_count() == 0
+    at.button(key="confirm_import").click()
+    at.run()
+    assert Store(url).stats_periods() == ["2019-03"]
