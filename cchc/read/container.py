@@ -1308,7 +1308,7 @@ def _scan_ods(view: memoryview, parts: dict[str, _Part], verify_others: bool = T
 class Upload:
     """What the guard learnt of an upload that passed: its format and what calamine must be told or asked."""
     data: bytes
-    format: str  # "xlsx" | "ods" | "xls"
+    format: str  # "xlsx" | "ods" | "xls" | "html" (an HTML table saved with an Excel name)
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name → ["C5", ...]
     # sheet name → (rows, columns) Excel hides, 1-based; known for .xlsx
     hidden: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
@@ -1346,4 +1346,8 @@ def inspect_upload(data: bytes, filename: str = "") -> Upload:
     if data.startswith(_OLE_MAGIC):
         _check_ole(data, filename)
         return Upload(data, "xls")
+    from .html import looks_like_html  # here, not at the top: html.py builds on this module's limits
+
+    if looks_like_html(data):  # "Xuất Excel" of many one-stop systems: an HTML table named .xls
+        return Upload(data, "html")
     raise _not_a_workbook(data, filename)

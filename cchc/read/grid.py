@@ -36,6 +36,7 @@ from .container import (
     column_name,
     inspect_upload,
 )
+from .html import read_html_tables
 from .legacy import convert_cell, encoding_of_font, guess_encoding, uppercase_font
 
 
@@ -68,10 +69,15 @@ class Workbook:
     hidden_sheets: list[str] = field(default_factory=list)  # hidden sheets with content, left out of `sheets`
     # sheet name → (encoding, font or None) of sheets typed in a legacy Vietnamese encoding, converted to Unicode
     legacy: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    html: bool = False  # an HTML table saved with an Excel name ("Xuất Excel" of many one-stop systems)
 
     def notices(self) -> list[tuple[str, str | None]]:
-        """(warning, sheet) for what was left out because Excel does not show it: hidden sheets, rows, columns."""
-        out = [(f"Sheet “{name}” được gõ bằng bảng mã {_ENCODING_NAMES[encoding]}"
+        """(warning, sheet) for how the file was read: as a web page, converted from a legacy encoding, with hidden
+        sheets, rows or columns left out."""
+        out = [("Tệp là trang web (HTML) được đặt tên như tệp Excel, như nhiều phần mềm một cửa xuất ra; đã đọc "
+                f"{len(self.sheets)} bảng trong trang ({', '.join(s.name for s in self.sheets)}).", None)
+               ] if self.html else []
+        out += [(f"Sheet “{name}” được gõ bằng bảng mã {_ENCODING_NAMES[encoding]}"
                 + (f", phông {font}" if font else "") + "; chữ đã được chuyển sang Unicode trước khi đọc. Hãy "
                 "kiểm tra tên đơn vị và tiêu đề cột trong kết quả.", name)
                for name, (encoding, font) in self.legacy.items()]
@@ -302,9 +308,22 @@ def _xls_in_child_available() -> bool:
 # Entry point
 # ---------------------------------------------------------------------------------------------------------------
 
+def _html_workbook(data: bytes, filename: str) -> Workbook:
+    """An HTML table saved under an Excel name: its tables are the sheets (merged ranges as the spans give them),
+    read with the same cell and merge limits and the same legacy-encoding check as a workbook."""
+    sheets, legacy = [], {}
+    for name, rows, merged in read_html_tables(data, filename):
+        if (found := _convert_legacy(rows, [])) is not None:
+            legacy[name] = found
+        sheets.append(Sheet(name=name, rows=rows, merged=merged))
+    return Workbook(sheets=sheets, legacy=legacy, html=True)
+
+
 def load_workbook(data: bytes, filename: str = "") -> Workbook:
     """Read every sheet of an .xlsx/.xlsm/.xls/.ods file given as bytes. Raises WorkbookRefused."""
     upload = inspect_upload(data, filename)
+    if upload.format == "html":
+        return _html_workbook(upload.data, filename)
     if upload.format == "xls":
         read = _read_xls_in_child(upload.data) if _xls_in_child_available() else _read_calamine(upload.data)
     else:

@@ -518,18 +518,28 @@ def test_renamed_files(data, filename, words):
         assert word in message
 
 
+@pytest.mark.parametrize("html, grid", [
+    (b"<html><head><meta charset='utf-8'></head><body><table><tr><td>\xc4\x90\xc6\xa1n v\xe1\xbb\x8b</td></tr></table>",
+     [["Đơn vị"]]),
+    (b"<table border='1'><tr><th>STT</th><th>\xc4\x90\xc6\xa1n v\xe1\xbb\x8b</th></tr></table>", [["STT", "Đơn vị"]]),
+])
+def test_html_exported_as_xls_is_read_as_its_tables(html, grid):
+    """Many one-stop systems export an HTML table named .xls: its tables are read as sheets (tests/read/test_html.py
+    has the layouts)."""
+    workbook = load_workbook(html, "bieu06_thang01.xls")
+    assert [(s.name, s.rows) for s in workbook.sheets] == [("Bảng 1", grid)]
+
+
 @pytest.mark.parametrize("html", [
-    b"<html><head><meta charset='utf-8'></head><body><table><tr><td>\xc4\x90\xc6\xa1n v\xe1\xbb\x8b</td></tr></table>",
     b"\r\n  <!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<HTML><BODY><TABLE border=1>",
-    b"<table border='1'><tr><th>STT</th><th>\xc4\x90\xc6\xa1n v\xe1\xbb\x8b</th></tr></table>",
     "<html xmlns:o='urn:schemas-microsoft-com:office:office'><body><table>".encode("utf-16"),
     b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<html><body><table></table></body></html>",
 ])
-def test_html_exported_as_xls(html):
-    """Many one-stop systems export an HTML table named .xls: say so, and how to fix it."""
+def test_html_without_a_table_of_figures_is_refused_with_the_likely_cause(html):
     message = refused(html, "bieu06_thang01.xls")
-    assert "Tệp là trang HTML được đặt đuôi .xls" in message
-    assert "mở tệp bằng Excel rồi lưu lại dạng .xlsx" in message
+    assert message == ("Tệp “bieu06_thang01.xls” là trang web (HTML) nhưng không có bảng số liệu nào. Có thể phần "
+                       "mềm một cửa xuất lỗi hoặc phiên đăng nhập đã hết hạn: hãy xuất lại tệp Excel từ phần mềm rồi "
+                       "tải lên.")
 
 
 def test_mhtml_and_spreadsheet_2003_xml():
