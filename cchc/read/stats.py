@@ -18,6 +18,7 @@ the time python-calamine needs to open it; messages are produced only for the of
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -203,15 +204,75 @@ class _Period:
     month: int | None = None
     multi: bool = False  # the text names a quarter, a year or a range of months
     cell: tuple[int, str] | None = None  # (Excel row, column letter) of the title cell it was read from
+    span: tuple[int, int] | None = None  # (first month, last month) of a multi-month period, when stated exactly
 
 
 _MULTI = re.compile(r"\bquy\b|\b(?:3|6|9|sau|chin|ba) thang\b|\bca nam\b|\bluy ke\b|\btong hop\b")
 
 
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_COUNT_WORDS = {"ba": 3, "sau": 6, "chin": 9}
+_QUARTER = re.compile(r"\b(?:quy|q)\s*\.?\s*(iv|iii|ii|i|[1-4])(?![a-z0-9])")
+_MONTHS_OF_YEAR = re.compile(r"(?<!\d)(3|6|9|ba|sau|chin)\s*thang\s*(dau|cuoi)?(?:\s*nam)?\b")
+_CUMULATIVE = re.compile(r"\bluy ke\b(?:\s*(?:tu\s*)?(?:dau nam\s*)?)?(?:\s*(?:den|toi)\s*(?:het\s*)?)?"
+                         r"(?:\s*(?:thang|t)\s*(\d{1,2})(?!\d))?")
+_MONTH_RANGE = re.compile(r"(?:\btu\s*)?\b(?:thang|t)\s*(\d{1,2})\s*(?:-|–|~|den|toi)\s*(?:(?:het\s*)?(?:thang|t)\s*)?"
+                          r"(\d{1,2})(?![\d])(?!\s*[/.-]\s*\d{1,2}\s*[/.-])")
+_MONTH_LIST = re.compile(r"\b(?:thang|t)\s*(\d{1,2})((?:\s*[,;&]\s*\d{1,2})+)(?!\d)")
+_WHOLE_YEAR = re.compile(r"\bca nam\b|^\s*nam\s*(?:19|20)\d{2}\s*$")
+
+
+def _span_in(folded: str, whole_year_label: bool = True) -> tuple[int, int] | None | bool:
+    """The months (first, last) of a multi-month period a text names: "Quý I/2019", "Q1-2019", "6 tháng đầu năm",
+    "Lũy kế đến tháng 6", "Tháng 1-3/2019", "Từ tháng 1 đến tháng 3", "Tháng 1, 2, 3", "Cả năm"; True for a
+    multi-month period whose months it does not say ("Lũy kế"); None when it names no such period."""
+    if m := _QUARTER.search(folded):
+        q = _ROMAN.get(m[1]) or int(m[1])
+        return 3 * q - 2, 3 * q
+    if m := _MONTHS_OF_YEAR.search(folded):
+        n = _COUNT_WORDS.get(m[1]) or int(m[1])
+        return (13 - n, 12) if m[2] == "cuoi" else (1, n)
+    if m := _CUMULATIVE.search(folded):
+        return (1, int(m[1])) if m[1] and 1 <= int(m[1]) <= 12 else True
+    if m := _MONTH_RANGE.search(folded):
+        first, last = int(m[1]), int(m[2])
+        return (first, last) if 1 <= first < last <= 12 else True
+    if m := _MONTH_LIST.search(folded):
+        months = [int(m[1])] + [int(x) for x in re.findall(r"\d{1,2}", m[2])]
+        return (months[0], months[-1]) if months == list(range(months[0], months[-1] + 1)) and \
+            1 <= months[0] and months[-1] <= 12 else True
+    if _WHOLE_YEAR.search(folded) and (whole_year_label or "ca nam" in folded):
+        return 1, 12  # "Năm 2019" alone names the year only as a sheet name or period cell, not as a title line
+    return None
+
+
+def _span_text(span: tuple[int, int], year: int | None) -> str:
+    return f"tháng {span[0]:02d}–{span[1]:02d}" + (f"/{year}" if year else "")
+
+
+class _SpanCell(ValueError):
+    """A period cell that names several months."""
+
+    def __init__(self, span: tuple[int, int] | None, year: int | None):
+        super().__init__()
+        self.span, self.year = span, year
+
+
 def _period_from_label(text: str) -> _Period:
-    """A sheet name, file name or period cell: "T01-2019", "Tháng 1", "01.2019", "2019-01", "Thang 12 nam 2019"."""
+    """A sheet name, file name or period cell: "T01-2019", "Tháng 1", "01.2019", "2019-01", "Thang 12 nam 2019".
+    A multi-month period ("Quý I/2019", "Tháng 1-3/2019") is never one of its months: multi, with its span."""
     t = fold(text).replace("_", " ")
     t = re.sub(r"\b(?:bieu|mau|bm)\s*(?:so\s*)?\d+[a-z]?\b", " ", t)  # the form's number: "Biểu 06a"
+    if m := _RANGE.search(t):  # "Từ ngày 01/01/2019 đến ngày 31/03/2019" in a period cell
+        first, last = (int(m[2]), int(m[3])), (int(m[5]), int(m[6]))
+        if first == last:
+            return _Period(first[1], first[0])
+        whole = first[1] == last[1] and first[0] < last[0] and int(m[1]) == 1 and \
+            int(m[4]) == calendar.monthrange(last[1], last[0])[1]
+        return _Period(first[1], None, True, span=(first[0], last[0]) if whole else None)
+    span = _span_in(t)
+    if span is not None:
+        return _Period(_year_in(t), None, True, span=span if span is not True else None)
     multi = bool(_MULTI.search(t))
     m = re.search(r"thang\s*(\d{1,2})(?!\d)(?:\s*(?:nam|[-./ ])\s*" + _YEAR_RE + r"(?!\d))?", t)
     if m:
@@ -256,10 +317,17 @@ def _period_from_title(lines: list[tuple[int, str, str]]) -> _Period:
             first, last = (int(m[2]), int(m[3])), (int(m[5]), int(m[6]))
             if first == last:
                 return _Period(first[1], first[0], cell=(row, col))
+            if first[1] == last[1] and first[0] < last[0] and int(m[1]) == 1 and \
+                    int(m[4]) == calendar.monthrange(last[1], last[0])[1]:  # whole months: 01/01 … 31/03
+                return _Period(first[1], None, True, cell=(row, col), span=(first[0], last[0]))
             found.multi = True
             found.year = found.year or first[1]
             t = _RANGE.sub(" ", t)
         t = _ISSUE_DATE.sub(" ", t)
+        span = _span_in(t, whole_year_label=False)
+        if span is not None:
+            year = _year_in(t) or found.year
+            return _Period(year, None, True, cell=(row, col), span=span if span is not True else None)
         m = re.search(r"thang\s*(\d{1,2})(?!\d)\s*(?:(?:nam|[/.-])\s*" + _YEAR_RE + r"(?!\d))?", t)
         if m:
             year = int(m[2]) if m[2] else None
@@ -301,6 +369,8 @@ def _month_cell(value) -> tuple[int | None, int | None]:
     if m:
         return int(m[2]), int(m[1])
     period = _period_from_label(text)
+    if period.multi and period.month is None:
+        raise _SpanCell(period.span, period.year)
     if period.month is None:
         raise ValueError
     return period.month, period.year
@@ -668,11 +738,15 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         parsed_m = np.zeros(len(uniques) + 1, dtype=np.int64)
         parsed_y = np.zeros(len(uniques) + 1, dtype=np.int64)
         invalid = np.zeros(len(uniques) + 1, dtype=bool)
+        spans: dict[int, _SpanCell] = {}
         for i, value in enumerate(uniques):
             try:
                 month, year = _month_cell(value)
                 parsed_m[i], parsed_y[i] = month or 0, year or 0
                 invalid[i] = not 1 <= (month or 0) <= 12
+            except _SpanCell as span:
+                invalid[i] = True
+                spans[i] = span
             except ValueError:
                 invalid[i] = True
         row_m, row_bad = parsed_m[codes], invalid[codes] & (codes >= 0)
@@ -686,7 +760,8 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         room = out.room("month", "error")
         for j in bad[:room]:
             text = clean(raw[j])
-            message = (f"Tháng “{text}” không hợp lệ (tháng phải từ 1 đến 12)." if text
+            message = (_span_message(f"Kỳ “{text}”", spans[codes[j]]) if codes[j] in spans else
+                       f"Tháng “{text}” không hợp lệ (tháng phải từ 1 đến 12)." if text
                        else "Thiếu tháng của dòng số liệu.")
             out.add("month", "error", message, name, int(excel_row[unit_idx[j]]), col)
         out.skipped("month", "error", max(0, len(bad) - room))
@@ -718,6 +793,12 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         ok &= ~row_bad
     years = np.where(month_years > 0, month_years, np.where(column_years > 0, column_years, period.year or 0))
     return years.astype(np.int64), months, ok
+
+
+def _span_message(what: str, span) -> str:
+    months = f" ({_span_text(span.span, span.year)})" if span.span else ""
+    return (f"{what} là số liệu nhiều tháng{months}. Số liệu chỉ được lưu theo từng tháng, nên kỳ nhiều tháng không "
+            "được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu của từng tháng.")
 
 
 def _label(header: Header, name: str) -> str:
@@ -1046,7 +1127,8 @@ def _sheet_periods(tables, filename: str, findings: Findings,
         elif named.month is not None:
             period = _Period(named.year or title.year, named.month)
         else:
-            period = _Period(title.year or named.year, None, title.multi or named.multi, cell=title.cell)
+            period = _Period(title.year or named.year, None, title.multi or named.multi, cell=title.cell,
+                             span=title.span or named.span)
         result[sheet.name] = period
     years = {p.year for p in result.values() if p and p.year and p.month}
     for (sheet, header) in tables:
@@ -1077,10 +1159,15 @@ def _sheet_periods(tables, filename: str, findings: Findings,
         if period.month is None:
             others = any(result[s.name] is not None and result[s.name].month is not None
                          or MONTH in h.roles for s, h in tables if s is not sheet)
+            row, col = period.cell or (header.top + 1, None)
+            months = f" ({_span_text(period.span, period.year)})" if period.span else ""
             if period.multi and others:
-                row, col = period.cell or (header.top + 1, None)
-                findings.warn("Sheet này là số liệu tổng hợp nhiều tháng (quý, năm, lũy kế); không đọc để tránh "
-                              "tính trùng với các sheet theo tháng.", sheet.name, row, col)
+                findings.warn(f"Sheet này là số liệu tổng hợp nhiều tháng{months} (quý, năm, lũy kế); không đọc để "
+                              "tránh tính trùng với các sheet theo tháng.", sheet.name, row, col)
+            elif period.multi:
+                findings.error(f"Sheet là số liệu nhiều tháng{months}. Số liệu chỉ được lưu theo từng tháng, nên kỳ "
+                               "nhiều tháng không được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu "
+                               "của từng tháng (mỗi tháng một sheet, hoặc cột “Tháng”).", sheet.name, row, col)
             else:
                 findings.error("Không xác định được kỳ báo cáo (tháng, năm): bảng không có cột “Tháng”, tiêu đề "
                                "không ghi “Kỳ báo cáo: Tháng … năm …”, tên sheet và tên tệp cũng không cho biết "

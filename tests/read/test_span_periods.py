@@ -1,0 +1,93 @@
+"""A report over several months (a quarter, "6 tháng đầu năm", "Lũy kế đến tháng 6", "Tháng 1-3/2019", a title range
+over whole months) is never stored as one of its months. Each of these used to be read as its first or last month;
+now it is refused with a message that names the months, or skipped beside the monthly sheets it sums."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.ingest import check_file
+from cchc.read.stats import _period_from_label, _period_from_title
+from tests.support import SheetSpec, book
+
+HEADER = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
+          "Giải quyết quá hạn"]
+ROW = ["Phòng Tư pháp", 12, 10, 9, 1]
+
+
+@pytest.mark.parametrize("text, year, span", [
+    ("Q1-2019", 2019, (1, 3)), ("Q1.2019", 2019, (1, 3)), ("BaoCao Q4 2019", 2019, (10, 12)),
+    ("Quý I/2019", 2019, (1, 3)), ("Quy 3 nam 2019", 2019, (7, 9)), ("Quý IV năm 2020", 2020, (10, 12)),
+    ("Tháng 1-3/2019", 2019, (1, 3)), ("T1-T3/2019", 2019, (1, 3)), ("Tháng 01 đến tháng 03 năm 2019", 2019, (1, 3)),
+    ("Từ tháng 4 đến tháng 6/2019", 2019, (4, 6)), ("tháng 1,2,3/2019", 2019, (1, 3)),
+    ("6 tháng đầu năm 2019", 2019, (1, 6)), ("Sáu tháng cuối năm 2019", 2019, (7, 12)), ("9 tháng 2019", 2019, (1, 9)),
+    ("Lũy kế đến tháng 6/2019", 2019, (1, 6)), ("Lũy kế từ đầu năm đến hết tháng 5 năm 2019", 2019, (1, 5)),
+    ("Cả năm 2019", 2019, (1, 12)), ("Năm 2019", 2019, (1, 12)),
+    ("Từ ngày 01/01/2019 đến ngày 31/03/2019", 2019, (1, 3)),
+    ("Lũy kế", None, None),  # several months, which ones not said
+    ("Từ ngày 15/12/2018 đến ngày 14/01/2019", 2018, None),  # not whole months
+])
+def test_a_multi_month_label_is_never_one_of_its_months(text, year, span):
+    period = _period_from_label(text)
+    assert (period.year, period.month, period.multi, period.span) == (year, None, True, span)
+
+
+@pytest.mark.parametrize("text, month", [("T01-2019", 1), ("Tháng 12 năm 2019", 12), ("2019-03", 3), ("T7", 7),
+                                         ("Từ ngày 01/02/2019 đến ngày 28/02/2019", 2), ("Tháng 1-2019", 1)])
+def test_a_one_month_label_stays_one_month(text, month):
+    period = _period_from_label(text)
+    assert (period.month, period.multi) == (month, False)
+
+
+@pytest.mark.parametrize("line, span", [
+    ("Kỳ báo cáo: Quý I năm 2019", (1, 3)),
+    ("Kỳ báo cáo: 6 tháng đầu năm 2019", (1, 6)),
+    ("Kỳ báo cáo: Từ ngày 01/01/2019 đến ngày 30/06/2019", (1, 6)),
+    ("BÁO CÁO LŨY KẾ ĐẾN THÁNG 6 NĂM 2019", (1, 6)),
+    ("Tháng 01 đến tháng 03 năm 2019", (1, 3)),
+])
+def test_a_multi_month_title_is_never_one_of_its_months(line, span):
+    period = _period_from_title([(2, "A", line)])
+    assert (period.year, period.month, period.multi, period.span, period.cell) == (2019, None, True, span, (2, "A"))
+
+
+def test_a_title_line_naming_only_the_year_leaves_the_month_to_the_sheet_name():
+    data = book(SheetSpec("T02", [["BÁO CÁO THỐNG KÊ"], ["Năm 2019"], [], HEADER, ROW]))
+    result = check_file(data, "x.xlsx")
+    assert result.ok, result.findings.errors
+    assert result.stats.records["period"].tolist() == ["2019-02"]
+
+
+def test_a_quarter_file_is_refused_with_its_months_named():
+    data = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I năm 2019"], [], HEADER, ROW]))
+    result = check_file(data, "bao_cao.xlsx", period=(2019, 1))  # naming a month does not turn it into one
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("Sheet1", 1, "A", "Sheet là số liệu nhiều tháng (tháng 01–03/2019). Số liệu chỉ được lưu theo từng tháng, "
+                           "nên kỳ nhiều tháng không được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số "
+                           "liệu của từng tháng (mỗi tháng một sheet, hoặc cột “Tháng”).")]
+    assert not result.needs_period
+
+
+def test_a_quarter_sheet_beside_its_months_is_skipped_and_said():
+    sheets = [SheetSpec(f"T{m:02d}-2019", [HEADER, ROW]) for m in (1, 2, 3)]
+    sheets.append(SheetSpec("Quý I", [["Kỳ báo cáo: Quý I năm 2019"], [], HEADER, ["Phòng Tư pháp", 36, 30, 27, 3]]))
+    result = check_file(book(*sheets), "x.xlsx")
+    assert result.ok, result.findings.errors
+    assert result.stats.records["period"].tolist() == ["2019-01", "2019-02", "2019-03"]
+    assert int(result.stats.records["received_total"].sum()) == 36  # the quarter's 36 is not counted again
+    assert ("Quý I", "Sheet này là số liệu tổng hợp nhiều tháng (tháng 01–03/2019) (quý, năm, lũy kế); không đọc để "
+            "tránh tính trùng với các sheet theo tháng.") in [(w.sheet, w.message) for w in result.findings.warnings]
+
+
+@pytest.mark.parametrize("cell, months", [("Q1-2019", "tháng 01–03/2019"), ("Tháng 1-3/2019", "tháng 01–03/2019"),
+                                          ("Lũy kế đến tháng 6/2019", "tháng 01–06/2019")])
+def test_a_multi_month_period_cell_is_a_located_error(cell, months):
+    data = book(SheetSpec("Số liệu", [["Đơn vị", "Kỳ báo cáo", *HEADER[1:]], ["Phòng Tư pháp", "2019-04", 12, 10, 9, 1],
+                                       ["Phòng Nội vụ", cell, 12, 10, 9, 1]]))
+    result = check_file(data, "x.xlsx")
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("Số liệu", 3, "Kỳ báo cáo", f"Kỳ “{cell}” là số liệu nhiều tháng ({months}). Số liệu chỉ được lưu theo "
+                                      "từng tháng, nên kỳ nhiều tháng không được nhập, để không bao giờ bị tính như "
+                                      "một tháng. Hãy nhập số liệu của từng tháng.")]
