@@ -59,10 +59,6 @@ RECORD_COLUMNS: tuple[str, ...] = ("unit", "level", "year", "month", "period", "
 
 MESSAGE_CAP = 50  # messages of one kind before the rest are summed up in one line
 
-_SCAN_ROWS = 30  # the header must start within the first rows of a sheet
-_MAX_DEPTH = 4  # header rows at most
-_MAX_COLS = 150
-_MAX_LABEL = 80  # longer header texts are sentences (notes, instructions), not column labels
 
 
 @dataclass
@@ -560,6 +556,10 @@ _NUMERIC_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decima
 _MAX_COUNT = 2 ** 53
 
 
+_DECIMAL = {sep: re.compile(r"-?\d+" + re.escape(sep) + r"(?:\d{1,2}|\d{4,})") for sep in ".,"}
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
 def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Counts of one column: (int64 values, indexes of the cells that are not whole numbers).
 
@@ -582,10 +582,17 @@ def _to_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(filled, use_na_sentinel=True)
     parsed = np.zeros(len(uniques) + 1, dtype=np.int64)  # the last slot serves code -1 (blank)
     invalid = np.zeros(len(uniques) + 1, dtype=bool)
+    # "1,500" is 1.500 dossiers only when the column never writes "," as a decimal mark ("12,5"): else it could
+    # be 1,5 typed in the wrong column, and is refused rather than guessed
+    texts = [clean(v) for v in uniques if isinstance(v, str)]
+    decimal_marks = {sep for sep in ".," if any(_DECIMAL[sep].fullmatch(t) for t in texts)}
     for i, value in enumerate(uniques):
         try:
             if isinstance(value, (bool, np.bool_)):
                 raise NumberError(str(value))
+            if isinstance(value, str) and any(sep in value for sep in decimal_marks) and \
+                    _GROUPED.fullmatch(clean(value)):
+                raise NumberError(value)
             count = parse_count(value)
             if abs(count) > _MAX_COUNT:
                 raise OverflowError(count)
@@ -946,7 +953,9 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
     if not tables:
         findings.error("Không tìm thấy bảng số liệu thống kê nào trong tệp: không sheet nào "
                        "có dòng tiêu đề cột như “Đơn vị”, “Số hồ sơ nhận giải quyết”, “Đã giải quyết”, "
-                       "“Đúng hạn”, “Quá hạn”. Hãy dùng tệp mẫu hoặc Biểu 06 xuất từ phần mềm một cửa.")
+                       "“Đúng hạn”, “Quá hạn” (đã tìm trong "
+                       f"{VOCABULARY.scan_rows} dòng đầu, {VOCABULARY.scan_columns} cột đầu của mỗi sheet). Hãy dùng "
+                       "tệp mẫu hoặc Biểu 06 xuất từ phần mềm một cửa.")
         return StatsResult(_empty_records(), findings, "flat", [])
 
     # Formulas whose value was never saved read as empty cells.

@@ -70,7 +70,8 @@ def parse_points(value: object) -> float | None:
     raise NumberError(text)
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# "1.234.567" or "1,234,567": one separator throughout ("1.234,567" is no count)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:(?:\.\d{3})+|(?:,\d{3})+)$")
 
 
 def parse_count(value: object) -> int:

@@ -197,3 +197,37 @@ def test_online_from_end_to_end_and_partly_online_and_the_other_ways():
     assert got["received_direct"] == 8 and got["received_bcci"] == 2
     assert got["received_total"] == 6 + 4 + 8 + 2
     assert result.as_dict()["derived"] == ["received_total", "received_online"]
+
+
+def test_thousands_typed_as_text_are_read_only_where_certain():
+    columns = [("Đơn vị", None), ("Tổng số hồ sơ tiếp nhận", None), ("Tổng số hồ sơ đã giải quyết", None),
+               ("Đúng hạn", None), ("Quá hạn", None)]
+    clear = check_file(export(columns, [["Phòng Tư pháp", "1,500", "1.500", "1.480", "20"]]), "t.xlsx")
+    assert clear.ok, clear.findings.errors
+    got = figures_of(clear, "Phòng Tư pháp")
+    assert (got["received_total"], got["resolved_total"], got["resolved_on_time"]) == (1500, 1500, 1480)
+    # the same column writes "12,5" elsewhere: "1,500" could be 1,5 and is a located error, not a guess
+    doubtful = check_file(export(columns, [["Phòng Tư pháp", "1,500", 10, 9, 1],
+                                           ["Phòng Nội vụ", "12,5", 10, 9, 1]]), "t.xlsx")
+    assert not doubtful.ok
+    located = [(e.row, e.column, e.message) for e in doubtful.findings.errors]
+    assert (5, "Tổng số hồ sơ tiếp nhận", "Giá trị “1,500” không phải là số hồ sơ (phải là số nguyên, ô trống hoặc "
+            "“-”).") in located
+    assert (6, "Tổng số hồ sơ tiếp nhận", "Giá trị “12,5” không phải là số hồ sơ (phải là số nguyên, ô trống hoặc "
+            "“-”).") in located
+    mixed = check_file(export(columns, [["Phòng Tư pháp", "1.234,567", 10, 9, 1]]), "t.xlsx")
+    assert not mixed.ok
+
+
+def test_a_header_below_a_long_preamble_is_found_and_a_missing_one_says_where_the_search_stopped():
+    preamble = [[f"Ghi chú {i}: hướng dẫn điền số liệu"] for i in range(1, 46)]
+    header = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Đúng hạn", "Quá hạn"]
+    found = check_file(book(SheetSpec("T03-2019", [*preamble, header, ["Phòng Tư pháp", 10, 10, 9, 1]])), "t.xlsx")
+    assert found.ok, found.findings.errors
+    assert found.stats.records["row"].tolist() == [47]
+    lost = check_file(book(SheetSpec("T03-2019", [*preamble, *preamble, header, ["Phòng Tư pháp", 10, 10, 9, 1]])),
+                      "t.xlsx")
+    assert [e.message for e in lost.findings.errors] == [
+        "Không tìm thấy bảng số liệu thống kê nào trong tệp: không sheet nào có dòng tiêu đề cột như “Đơn vị”, “Số hồ "
+        "sơ nhận giải quyết”, “Đã giải quyết”, “Đúng hạn”, “Quá hạn” (đã tìm trong 60 dòng đầu, 150 cột đầu của mỗi "
+        "sheet). Hãy dùng tệp mẫu hoặc Biểu 06 xuất từ phần mềm một cửa."]
