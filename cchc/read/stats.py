@@ -926,6 +926,45 @@ def _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, heade
 # The workbook
 # ---------------------------------------------------------------------------------------------------------------
 
+def _figures_in(sheet: Sheet, header: Header, col: int) -> list:
+    """The column's cells below the header, blanks as None (to tell an empty duplicate from one with figures)."""
+    out = []
+    for row in sheet.rows[header.data_start:]:
+        value = row[col] if col < len(row) else None
+        out.append(None if value is None or isinstance(value, str) and not value.strip() else value)
+    return out
+
+
+def _settle_duplicates(sheet: Sheet, header: Header, findings: Findings) -> bool:
+    """Two columns with the same meaning: the one with the figures is read; both with the same figures, the first;
+    with different figures, the sheet is refused naming both (False)."""
+    ok = True
+    for ignored, used in header.duplicates:
+        role = next((r for r, c in header.roles.items() if c == used), None)
+        first, second = header.column_label(used), header.column_label(ignored)
+        if role is None:  # pragma: no cover - a duplicate always points at a column with a role
+            continue
+        if VOCABULARY.units.get(role) != "count":  # two name or period columns: the first, as before
+            findings.warn(f"Cột “{second}” trùng nghĩa với cột “{first}”; chỉ đọc cột thứ nhất.", sheet.name,
+                          header.top + 1, second)
+            continue
+        in_used, in_ignored = _figures_in(sheet, header, used), _figures_in(sheet, header, ignored)
+        has_used, has_ignored = any(v is not None for v in in_used), any(v is not None for v in in_ignored)
+        if has_ignored and not has_used:
+            header.roles[role] = ignored
+            findings.warn(f"Cột “{first}” trùng nghĩa với cột “{second}” nhưng để trống; đọc cột “{second}”, cột có "
+                          "số liệu.", sheet.name, header.top + 1, second)
+        elif has_ignored and in_used != in_ignored:
+            findings.error(f"Hai cột “{first}” ({column_letter(used)}) và “{second}” ({column_letter(ignored)}) cùng "
+                           "được hiểu là một loại số liệu nhưng ghi số khác nhau, nên không biết cột nào đúng. Hãy "
+                           "xóa hoặc đổi tên một trong hai cột rồi tải lên lại.", sheet.name, header.top + 1, second)
+            ok = False
+        else:
+            findings.warn(f"Cột “{second}” trùng nghĩa với cột “{first}”" + (" và ghi cùng số liệu" if has_ignored
+                          else " và để trống") + "; chỉ đọc cột thứ nhất.", sheet.name, header.top + 1, second)
+    return ok
+
+
 def detect_stats_table(workbook: Workbook) -> bool:
     """True if some sheet has a recognisable statistics header (tells a statistics file from a plan file)."""
     return any(_find_header(sheet) is not None for sheet in workbook.sheets)
@@ -972,10 +1011,8 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
     # Structural errors: unit column and required columns.
     readable = []
     for sheet, header in tables:
-        for ignored, used in header.duplicates:
-            findings.warn(f"Cột “{header.labels.get(ignored, column_letter(ignored))}” trùng nghĩa với cột "
-                          f"“{header.labels.get(used, column_letter(used))}”; chỉ đọc cột thứ nhất.",
-                          sheet.name, header.top + 1, header.labels.get(ignored, column_letter(ignored)))
+        if not _settle_duplicates(sheet, header, findings):
+            continue
         warn_unmapped(findings, sheet, header)
         derivable = {target for target, _ in _derivations(header)}
         missing = [f for f in REQUIRED_FIELDS if f not in header.roles and f not in derivable]

@@ -792,12 +792,35 @@ def test_flat_late_column_without_pending_columns_is_resolved_late():
     assert result.records.loc[0, "resolved_late"] == 1
 
 
-def test_warning_duplicate_column():
-    header = ["Đơn vị", "Tháng", "Năm", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Quá hạn",
+DUPLICATED = ["Đơn vị", "Tháng", "Năm", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Quá hạn",
               "Trả đúng thời hạn"]
-    result = read(SheetSpec("S", [header, ["Phòng Tư pháp", 1, 2019, 5, 5, 4, 1, 9]]))
+
+
+def test_a_duplicated_column_with_other_figures_refuses_naming_both():
+    result = read(SheetSpec("S", [DUPLICATED, ["Phòng Tư pháp", 1, 2019, 5, 5, 4, 1, 9]]))
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("S", 1, "Trả đúng thời hạn", "Hai cột “Đúng hạn” (F) và “Trả đúng thời hạn” (H) cùng được hiểu là một loại "
+                                      "số liệu nhưng ghi số khác nhau, nên không biết cột nào đúng. Hãy xóa hoặc đổi "
+                                      "tên một trong hai cột rồi tải lên lại.")]
+    assert result.records.empty
+
+
+def test_a_duplicated_column_with_the_same_figures_reads_the_first():
+    result = read(SheetSpec("S", [DUPLICATED, ["Phòng Tư pháp", 1, 2019, 5, 5, 4, 1, 4]]))
+    assert result.findings.ok
     warning, = only(result.findings.warnings, "trùng nghĩa")
     assert (warning.sheet, warning.row, warning.column) == ("S", 1, "Trả đúng thời hạn")
+    assert warning.message == ("Cột “Trả đúng thời hạn” trùng nghĩa với cột “Đúng hạn” và ghi cùng số liệu; chỉ đọc "
+                               "cột thứ nhất.")
+    assert result.records.loc[0, "resolved_on_time"] == 4
+
+
+def test_of_two_duplicated_columns_the_one_with_figures_is_read():
+    result = read(SheetSpec("S", [DUPLICATED, ["Phòng Tư pháp", 1, 2019, 5, 5, None, 1, 4]]))
+    assert result.findings.ok, result.findings.errors
+    warning, = only(result.findings.warnings, "trùng nghĩa")
+    assert warning.message == ("Cột “Đúng hạn” trùng nghĩa với cột “Trả đúng thời hạn” nhưng để trống; đọc cột "
+                               "“Trả đúng thời hạn”, cột có số liệu.")
     assert result.records.loc[0, "resolved_on_time"] == 4
 
 
@@ -896,3 +919,13 @@ def test_year_column_with_month_from_sheet_name():
     result = read(SheetSpec("Tháng 4", [header, ["Phòng Tư pháp", 2020, 5, 5, 4, 1]]))
     assert_clean(result)
     assert result.records["period"].tolist() == ["2020-04"]
+
+
+def test_two_unit_name_columns_read_the_first():
+    header = ["Đơn vị", "Tên đơn vị", "Tháng", "Năm", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn",
+              "Quá hạn"]
+    result = read(SheetSpec("S", [header, ["Phòng Tư pháp", "TP", 1, 2019, 5, 5, 4, 1]]))
+    assert result.findings.ok, result.findings.errors
+    assert result.records["unit"].tolist() == ["Phòng Tư pháp"]
+    warning, = only(result.findings.warnings, "trùng nghĩa")
+    assert warning.message == "Cột “Tên đơn vị” trùng nghĩa với cột “Đơn vị”; chỉ đọc cột thứ nhất."
