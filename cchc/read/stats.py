@@ -746,11 +746,15 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         parsed_y = np.zeros(len(uniques) + 1, dtype=np.int64)
         invalid = np.zeros(len(uniques) + 1, dtype=bool)
         spans: dict[int, _SpanCell] = {}
+        bad_years: dict[int, int] = {}
         for i, value in enumerate(uniques):
             try:
                 month, year = _month_cell(value)
                 parsed_m[i], parsed_y[i] = month or 0, year or 0
                 invalid[i] = not 1 <= (month or 0) <= 12
+                if year is not None and not 1900 <= year <= 2100:  # "15/06/0219": a mistyped year
+                    invalid[i] = True
+                    bad_years[i] = year
             except _SpanCell as span:
                 invalid[i] = True
                 spans[i] = span
@@ -768,6 +772,8 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         for j in bad[:room]:
             text = clean(raw[j])
             message = (_span_message(f"Kỳ “{text}”", spans[codes[j]]) if codes[j] in spans else
+                       f"Năm {bad_years[codes[j]]} trong ô “{text}” không hợp lệ (năm phải từ 1900 đến 2100)."
+                       if codes[j] in bad_years else
                        f"Tháng “{text}” không hợp lệ (tháng phải từ 1 đến 12)." if text
                        else "Thiếu tháng của dòng số liệu.")
             out.add("month", "error", message, name, int(excel_row[unit_idx[j]]), col)
@@ -1208,8 +1214,8 @@ def _sheet_periods(tables, filename: str, findings: Findings,
             row, col = period.cell or (header.top + 1, None)
             months = f" ({_span_text(period.span, period.year)})" if period.span else ""
             if period.multi and others:
-                findings.warn(f"Sheet này là số liệu tổng hợp nhiều tháng{months} (quý, năm, lũy kế); không đọc để "
-                              "tránh tính trùng với các sheet theo tháng.", sheet.name, row, col)
+                findings.warn(f"Sheet này là số liệu tổng hợp nhiều tháng{months or ' (quý, năm, lũy kế)'}; không "
+                              "đọc để tránh tính trùng với các sheet theo tháng.", sheet.name, row, col)
             elif period.multi:
                 findings.error(f"Sheet là số liệu nhiều tháng{months}. Số liệu chỉ được lưu theo từng tháng, nên kỳ "
                                "nhiều tháng không được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu "
