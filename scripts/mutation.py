@@ -50,7 +50,12 @@ TARGETS = (
     Target("periods", "cchc/read/stats.py",
            ("x__period_from_label", "x__period_from_title", "x__month_cell", "x__year_cell", "x__row_periods",
             "x__sheet_periods", "x__missing_years"),
-           ("tests/read/test_periods.py", "tests/read/test_stats.py")),
+           ("tests/read/test_periods.py", "tests/read/test_stats.py", "tests/read/test_span_periods.py",
+            "tests/read/test_stated_periods.py")),
+    Target("hidden-rows", "cchc/read/grid.py", ("x__blank_hidden", "x__spans", "xǁWorkbookǁnotices"),
+           ("tests/read/test_hidden.py",)),
+    Target("hidden-xml", "cchc/read/container.py", ("x__hidden_rows_and_columns", "xǁ_SlowSheetScanǁstart"),
+           ("tests/read/test_hidden.py", "tests/read/test_container.py")),
 )
 
 
