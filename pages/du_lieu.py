@@ -98,7 +98,8 @@ if upload is not None:
             plan = result.plan
             total = plan.total
             st.markdown(f"Kế hoạch năm **{plan.plan_year}**: {len(plan.criteria)} tiêu chí trong "
-                        f"{len(plan.domains)} lĩnh vực; điểm chuẩn {fmt.points(total['standard'])}, thẩm định "
+                        f"{len(plan.domains)} lĩnh vực; điểm chuẩn {fmt.points(total['standard'])}, "
+                        f"{plan.appraisal_label.removeprefix('Điểm ').lower()} "
                         f"{fmt.points(total['appraised'])}, bị mất **{fmt.points(total['lost'])}**.")
             if preview.get("replaces_plan"):
                 st.info(f"Kế hoạch năm {plan.plan_year} đã có: bản mới sẽ thay thế, bản cũ vẫn được lưu trong lịch sử.")

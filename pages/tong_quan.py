@@ -18,7 +18,7 @@ if plan is None:
 common.illustrative_notice()
 total = plan.total
 _, score = common.query("plan_score", f)
-appraised_label = f"Điểm thẩm định {plan.appraisal_year}" if plan.appraisal_year else "Điểm thẩm định"
+appraised_label = f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip()
 cols = st.columns([1, 1, 1, 1.4])
 cols[0].metric("Điểm chuẩn", fmt.points(total["standard"]))
 cols[1].metric(appraised_label, fmt.points(total["appraised"]))

@@ -22,7 +22,7 @@ from .table import (
     warn_unmapped,
 )
 from .targets import Target, describe_missing, parse_target
-from .text import NumberError, clean, criterion_code, fold, parse_points
+from .text import NumberError, clean, criterion_code, fold, parse_points, without_download_stamps
 
 TOLERANCE = 1e-6
 
@@ -71,6 +71,13 @@ class Plan:
     plan_year: int | None
     domains: list[Domain]
     criteria: list[Criterion]
+    # "appraised": the province's appraisal; "self": a self-assessment sheet's own score stands in for it
+    appraisal_source: str = "appraised"
+
+    @property
+    def appraisal_label(self) -> str:
+        """How the points a plan starts from are named on every page: appraised, or self-assessed."""
+        return "Điểm tự đánh giá" if self.appraisal_source == "self" else "Điểm thẩm định"
 
     @property
     def total(self) -> dict:
@@ -82,6 +89,7 @@ class Plan:
             "title": self.title,
             "plan_year": self.plan_year,
             "appraisal_year": self.appraisal_year,
+            "appraisal_source": self.appraisal_source,
             "criteria": len(self.criteria),
             "domains": [{"code": d.code, "name": d.name, "standard": d.standard, "appraised": d.appraised,
                          "lost": d.lost} for d in self.domains],
@@ -125,6 +133,31 @@ def sentence_case(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Of several appraisal columns (a first appraisal, then the one after the unit's explanations), the final one counts.
+_FINAL_APPRAISAL = re.compile(r"sau (?:khi )?(?:giai trinh|phuc khao|dieu chinh)|chinh thuc|cuoi cung|lan cuoi|"
+                              r"phuc khao|cong bo|lan ([2-9])")
+
+
+def _choose_final_appraisal(header: Header, findings: Findings, sheet: str) -> None:
+    """Several appraisal columns: read the final one (named so, else the last), and say which."""
+    first = header.roles.get("appraised")
+    columns = [first] + [ignored for ignored, used in header.duplicates if used == first] if first is not None else []
+    if len(columns) < 2:
+        return
+    labels = {c: header.column_label(c) for c in columns}
+
+    def rank(col: int) -> tuple[int, int, int]:
+        m = _FINAL_APPRAISAL.search(fold(labels[col]))
+        return (1 if m else 0, int(m[1]) if m and m[1] else 0, col)
+
+    final = max(columns, key=rank)
+    header.roles["appraised"] = final
+    header.duplicates = [d for d in header.duplicates if d[1] != first]
+    others = ", ".join(f"“{labels[c]}”" for c in columns if c != final)
+    findings.warn(f"Bảng có {len(columns)} cột điểm thẩm định; dùng cột “{labels[final]}” (lần thẩm định cuối cùng), "
+                  f"không dùng {others}.", sheet, header.top + 1, labels[final])
+
+
 def _year_from(texts: list[str]) -> int | None:
     for text in texts:
         match = re.search(r"(?:19|20)\d{2}", text)
@@ -148,6 +181,15 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
         return PlanResult(None, findings)
     sheet, header = located
     header_row, cols = header.top, header.roles
+    appraisal_source = "appraised"
+    if "appraised" not in cols and "self_assessed" in cols:  # a self-assessment sheet: its own score, labelled so
+        cols["appraised"] = cols["self_assessed"]
+        appraisal_source = "self"
+        findings.warn(f"Bảng là bảng tự đánh giá: cột “{header.column_label(cols['appraised'])}” được dùng thay cho "
+                      "điểm thẩm định, và được ghi là “Điểm tự đánh giá” trên mọi trang.", sheet.name, header_row + 1,
+                      header.column_label(cols["appraised"]))
+    else:
+        _choose_final_appraisal(header, findings, sheet.name)
     for key in _REQUIRED:
         if key not in cols:
             findings.error(f"Thiếu cột “{_LABELS_VI[key]}”.", sheet.name, header_row + 1)
@@ -164,7 +206,7 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     appraisal_year = _year_from([appraised_label])
     plan_year = appraisal_year + 1 if appraisal_year else None
     if plan_year is None:
-        title_year = _year_from(title_lines + [filename])
+        title_year = _year_from(title_lines + [without_download_stamps(filename)])
         if title_year:
             plan_year, appraisal_year = title_year, title_year - 1
         else:
@@ -290,7 +332,7 @@ def read_plan_workbook(workbook: Workbook, registry: Registry | None = None, fil
     title = next((t for t in title_lines if fold(t).startswith(("ke hoach", "phu luc ke hoach"))),
                  next((t for t in title_lines if "ke hoach" in fold(t)), title_lines[0] if title_lines else ""))
     plan = Plan(title=title, appraisal_year=appraisal_year, plan_year=plan_year, domains=ordered,
-                criteria=criteria)
+                criteria=criteria, appraisal_source=appraisal_source)
     return PlanResult(plan if not findings.errors else None, findings)
 
 

@@ -23,7 +23,6 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -51,7 +50,7 @@ from .table import (
     load_vocabulary,
     warn_unmapped,
 )
-from .text import NumberError, clean, column_letter, fold, parse_count
+from .text import NumberError, clean, column_letter, fold, parse_count, without_download_stamps
 
 __all__ = ["StatsResult", "read_stats", "read_stats_workbook", "detect_stats_table", "RECORD_COLUMNS"]
 
@@ -1135,19 +1134,9 @@ def _layout(parts: list[_SheetData], tables) -> str:
     return "flat"
 
 
-# A date and time a system or browser adds to a downloaded file's name ("BaoCao_20190215_103045",
-# "thong-ke (15-02-2019 10h30)", "export 2019-02-15T10:30:45") says when it was downloaded, not what it reports.
-_FILE_STAMPS = re.compile(
-    r"(?<!\d)(?:(?:19|20)\d{2}[-._ ]?[01]\d[-._ ]?[0-3]\d|[0-3]?\d[-._][01]?\d[-._](?:19|20)\d{2})"
-    r"(?:[-._ t]*[0-2]?\d[-._:hg][0-5]\d(?:[-._:m][0-5]\d)?s?)?(?!\d)"
-    r"|(?<!\d)[0-2]?\d[:hg][0-5]\d(?:[:m][0-5]\d)?(?!\d)|(?<!\d)\d{9,}(?!\d)")
-
-
 def _file_period(filename: str) -> _Period:
     """The period a file's name states, after the download date-times are taken out."""
-    if not filename:
-        return _Period()
-    return _period_from_label(_FILE_STAMPS.sub(" ", fold(PurePath(filename).stem)))
+    return _period_from_label(without_download_stamps(filename)) if filename else _Period()
 
 
 def _sheet_periods(tables, filename: str, findings: Findings,

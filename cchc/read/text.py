@@ -116,3 +116,18 @@ def criterion_code(value: object) -> str:
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
     return clean(value).rstrip(".").replace(",", ".").replace(" ", "")
+
+
+# A date and time a system or browser adds to a downloaded file's name ("BaoCao_20190215_103045",
+# "thong-ke (15-02-2019 10h30)", "export 2019-02-15T10:30:45") says when it was downloaded, not what it reports.
+_DOWNLOAD_STAMPS = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}[-._ ]?[01]\d[-._ ]?[0-3]\d|[0-3]?\d[-._][01]?\d[-._](?:19|20)\d{2})"
+    r"(?:[-._ t]*[0-2]?\d[-._:hg][0-5]\d(?:[-._:m][0-5]\d)?s?)?(?!\d)"
+    r"|(?<!\d)[0-2]?\d[:hg][0-5]\d(?:[:m][0-5]\d)?(?!\d)|(?<!\d)\d{9,}(?!\d)")
+
+
+def without_download_stamps(name: str) -> str:
+    """A file name's stem, folded, with the download date-times taken out (they are never a period or a year)."""
+    from pathlib import PurePath
+
+    return _DOWNLOAD_STAMPS.sub(" ", fold(PurePath(name).stem)) if name else ""

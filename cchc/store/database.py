@@ -50,6 +50,8 @@ plans = sa.Table(
     sa.Column("appraisal_year", sa.Integer, nullable=True),
     sa.Column("title", sa.Text, nullable=False, server_default=""),
     sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    # "appraised" (the province's appraisal) or "self" (a self-assessment's own score): migration 0004
+    sa.Column("appraisal_source", sa.String(20), nullable=False, server_default="appraised"),
 )
 
 domains = sa.Table(
@@ -286,7 +288,7 @@ class Store:
                 conn.execute(plans.update().where(plans.c.id.in_(replaced)).values(current=False))
             plan_id = conn.execute(plans.insert().values(
                 import_id=import_id, plan_year=plan.plan_year, appraisal_year=plan.appraisal_year,
-                title=plan.title, current=True)).inserted_primary_key[0]
+                title=plan.title, current=True, appraisal_source=plan.appraisal_source)).inserted_primary_key[0]
             if plan.domains:
                 conn.execute(domains.insert(), [
                     {"plan_id": plan_id, "code": d.code, "name": d.name, "standard": d.standard,
@@ -615,7 +617,7 @@ class Store:
                 no_target_reason=t["note"] if t and not t["metric"] else ""))
         doms = [Domain(d["code"], d["name"], d["standard"], d["appraised"], d["lost"]) for d in dom_rows]
         plan = Plan(title=row["title"], appraisal_year=row["appraisal_year"], plan_year=row["plan_year"],
-                    domains=doms, criteria=crits)
+                    domains=doms, criteria=crits, appraisal_source=row["appraisal_source"])
         plan.id = row["id"]  # type: ignore[attr-defined]
         return plan
 
@@ -712,7 +714,7 @@ class Store:
         self.engine.dispose()
 
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def _recompute_current(conn) -> None:

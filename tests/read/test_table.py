@@ -79,7 +79,8 @@ def test_every_vocabulary_file_names_only_canonical_fields():
                                           "resolved_on_time+early", "resolved_late_apology", "resolved_late_no_apology",
                                           "pending_overdue_apology", "pending_overdue_no_apology"},
         "procedures": set(PROCEDURE_FIELDS) | {"unit", "year"},
-        "plan": {"code", "name", "standard", "appraised", "lost", "solution", "lead", "partners", "timeline", "note"},
+        "plan": {"code", "name", "standard", "appraised", "self_assessed", "lost", "solution", "lead", "partners",
+                 "timeline", "note"},
         "progress": {"code", "period", "value", "status", "doc_number", "doc_date", "agency", "note"},
     }
     for kind, fields in canonical.items():

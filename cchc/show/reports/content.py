@@ -199,7 +199,7 @@ def _overview(ctx: _Context) -> ReportPart:
         total = plan.total
         part.headline += [
             ("Điểm chuẩn", fmt.points(total["standard"])),
-            (f"Điểm thẩm định {plan.appraisal_year or ''}".strip(), fmt.points(total["appraised"])),
+            (f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip(), fmt.points(total["appraised"])),
             ("Điểm bị mất", fmt.points(total["lost"])),
             ("Dự kiến khôi phục", f"{fmt.points(score.recovered)} / {fmt.points(total['lost'])} điểm"),
             ("Điểm dự kiến", f"{fmt.points(score.projected)} / {fmt.points(total['standard'])}"),
