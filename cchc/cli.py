@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     for sub_parser in (check, imp):
         sub_parser.add_argument("--period", metavar="YYYY-MM", type=_period_argument,
                                 help="Kỳ báo cáo của tệp thống kê không ghi kỳ (không thay kỳ tệp đã ghi).")
+        sub_parser.add_argument("--mapping", metavar="NAME",
+                                help="Đọc các cột theo cách đọc đã lưu trên trang Dữ liệu (tên cách đọc).")
     score = sub.add_parser("score", help="Tình trạng và điểm dự kiến của từng tiêu chí.")
     score.add_argument("--db")
     score.add_argument("--from", dest="start", metavar="YYYY-MM", help="Tháng đầu kỳ (mặc định: đầu năm có số liệu "
@@ -127,8 +129,17 @@ def main(argv: list[str] | None = None) -> int:
         if read is None:
             return EXIT_USAGE
         data, name = read
-        store = Store(args.db) if args.db or args.command == "import" else None
-        result = check_file(data, name, plan=store.current_plan() if store else None, period=args.period)
+        store = Store(args.db) if args.db or args.command == "import" or args.mapping else None
+        saved = store.saved_mappings() if store else []
+        forced = None
+        if args.mapping:
+            forced = next((m for m in saved if m["name"] == args.mapping.strip()), None)
+            if forced is None:
+                names = ", ".join(f"“{m['name']}”" for m in saved) or "chưa có cách đọc nào"
+                sys.stderr.write(f"Không có cách đọc cột tên “{args.mapping}” trong cơ sở dữ liệu ({names}).\n")
+                return EXIT_USAGE
+        result = check_file(data, name, plan=store.current_plan() if store else None, period=args.period,
+                            mappings=saved, forced_mapping=forced)
         outcome = None
         if args.command == "import" and result.ok:
             outcome = store_checked(store, result, data, name, user=args.user)

@@ -84,4 +84,5 @@ PROCEDURE_FIELDS: tuple[str, ...] = (
 # The workbook kinds, as users see them.
 KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
                "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
-               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục"}
+               "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục",
+               "mapping": "Lưu cách đọc cột"}

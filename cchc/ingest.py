@@ -82,14 +82,17 @@ def stats_object(result: StatsResult) -> dict:
 
 
 def check_file(data: bytes, filename: str = "", registry: Registry | None = None,
-               plan: Plan | None = None, period: tuple[int, int] | None = None) -> CheckResult:
+               plan: Plan | None = None, period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
+               forced_mapping: dict | None = None) -> CheckResult:
     """Read and check a workbook of any kind; never raises for bad input.
 
     `plan` (the stored plan) lets a progress report's criterion codes be checked against it. `period` (year,
     month): the period the user names for a statistics file that states none (never over one it states).
+    `mappings`: the saved column mappings (Store.saved_mappings), applied to a table of the same layout;
+    `forced_mapping`: one mapping the user chose, applied whatever the layout.
     """
     try:
-        return _check_file(data, filename, registry or load_registry(), plan, period)
+        return _check_file(data, filename, registry or load_registry(), plan, period, mappings, forced_mapping)
     except Exception:  # a reader bug must still end as a refusal the user can read, never a traceback
         logging.getLogger("cchc").exception("unexpected failure checking %s", filename)
         findings = Findings()
@@ -99,18 +102,20 @@ def check_file(data: bytes, filename: str = "", registry: Registry | None = None
 
 
 def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | None,
-                period: tuple[int, int] | None = None) -> CheckResult:
+                period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
+                forced_mapping: dict | None = None) -> CheckResult:
     try:
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
-    result = _read_kind(workbook, filename, registry, plan, period)
+    result = _read_kind(workbook, filename, registry, plan, period, mappings, forced_mapping)
     result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in workbook.notices()]
     return result
 
 
 def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
-               period: tuple[int, int] | None) -> CheckResult:
+               period: tuple[int, int] | None, mappings: list[dict] | None = None,
+               forced_mapping: dict | None = None) -> CheckResult:
     kind = detect_kind(workbook, _KINDS, default="stats")
     if kind == "plan":
         result = read_plan_workbook(workbook, registry, filename)
@@ -121,7 +126,8 @@ def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
     if kind == "procedures":
         procedures = read_procedures_workbook(workbook, registry)
         return CheckResult("procedures", procedures.findings, procedures=procedures)
-    stats = read_stats_workbook(workbook, registry, filename, period)
+    chosen = [forced_mapping] if forced_mapping else (mappings or [])
+    stats = read_stats_workbook(workbook, registry, filename, period, chosen, forced=forced_mapping is not None)
     return CheckResult("stats", stats.findings, stats=stats)
 
 

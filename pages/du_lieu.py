@@ -1,6 +1,7 @@
 """Dữ liệu: upload a plan or statistics workbook, see its check before anything is stored, confirm, history."""
 
 import hashlib
+import json
 
 import pandas as pd
 import streamlit as st
@@ -28,8 +29,50 @@ PREVIEW_WORDS = {  # kind: (what a row is, first column, second column, how the 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tuple[int, int] | None = None):
-    return check_file(_data, name, plan=common.get_store().current_plan(), period=period)
+def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tuple[int, int] | None = None,
+           mapping_json: str = ""):
+    store = common.get_store()
+    forced = json.loads(mapping_json) if mapping_json else None
+    return check_file(_data, name, plan=store.current_plan(), period=period, mappings=store.saved_mappings(),
+                      forced_mapping=forced)
+
+
+def _mapping_editor(result, sha: str) -> None:
+    """The header as read, each column with the field it is read as; the user changes a field, sees the preview
+    change, and saves the mapping under a name for the next month's file of the same layout."""
+    stats = result.stats
+    key = f"mapping_{sha}"
+    chosen = st.session_state.get(key)
+    needed = not result.ok and any(e.message.startswith("Thiếu cột") for e in result.findings.errors)
+    with st.expander("Cách đọc các cột" + (" (cần chọn)" if needed else ""), expanded=needed or bool(chosen),
+                     icon=":material/table_view:"):
+        st.caption("Mỗi cột của bảng (sheet đầu tiên có bảng) và loại số liệu phần mềm đọc từ cột đó. Nếu phần mềm "
+                   "đọc sai hoặc chưa nhận ra một cột, hãy chọn lại ở cột “Đọc là”, bấm “Xem trước”, rồi lưu cách "
+                   "đọc để tệp tháng sau cùng mẫu được đọc đúng tự động.")
+        frame = views.mapping_frame(stats.columns)
+        edited = st.data_editor(frame, key=f"mapping_editor_{sha}", hide_index=True, width="stretch",
+                                disabled=["Cột", "Tiêu đề trong tệp"],
+                                column_config={"Đọc là": st.column_config.SelectboxColumn(
+                                    "Đọc là", options=list(views.mapping_choices().values()), required=True)})
+        left, right = st.columns(2, vertical_alignment="bottom")
+        if left.button("Xem trước với cách đọc này", key=f"mapping_preview_{sha}"):
+            st.session_state[key] = views.mapping_from_editor(edited)
+            st.rerun()
+        if chosen:
+            name = right.text_input("Tên cách đọc (để dùng lại)", key=f"mapping_name_{sha}",
+                                    placeholder="Ví dụ: Cổng DVC tỉnh – theo đơn vị")
+            if st.button("Lưu cách đọc", key=f"mapping_save_{sha}", disabled=not common.can("upload")):
+                if not (name or "").strip():
+                    st.error("Hãy đặt tên cho cách đọc.", icon=":material/error:")
+                elif not common.can("upload"):  # checked again here, whatever the button showed
+                    common.no_right("lưu cách đọc cột")
+                else:
+                    common.get_store().save_mapping(name, stats.signature, chosen, user=common.current_user())
+                    st.cache_data.clear()
+                    st.session_state.pop(key, None)
+                    st.session_state["last_import"] = (f"Đã lưu cách đọc cột “{name.strip()}”: tệp cùng mẫu sẽ "
+                                                       "được đọc như vậy.")
+                    st.rerun()
 
 
 def findings_table(result) -> pd.DataFrame:
@@ -63,8 +106,12 @@ if upload is not None:
     data = upload.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     period_key = f"period_{sha}"
+    chosen_mapping = st.session_state.get(f"mapping_{sha}")
+    mapping_json = json.dumps({"name": "cách đọc đang chọn", "signature": "", "columns": chosen_mapping},
+                              ensure_ascii=False, sort_keys=True) if chosen_mapping else ""
     with st.spinner("Đang kiểm tra tệp…"):
-        result = _check(sha, upload.name, common.version(store), data, st.session_state.get(period_key))
+        result = _check(sha, upload.name, common.version(store), data, st.session_state.get(period_key),
+                        mapping_json)
     kind = KIND_LABELS.get(result.kind, "Không xác định")
     st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
     table = findings_table(result)
@@ -77,6 +124,8 @@ if upload is not None:
         st.success("Tệp hợp lệ, không có lỗi hay cảnh báo.", icon=":material/check_circle:")
     if len(table):
         common.dataframe(table, height=min(38 * (len(table) + 1), 420))
+    if result.kind == "stats" and result.stats is not None and result.stats.columns and common.can("upload"):
+        _mapping_editor(result, sha)
     if result.needs_period or st.session_state.get(period_key):
         chosen = st.session_state.get(period_key)
         st.info("Tệp không ghi kỳ báo cáo (tháng, năm). Hãy chọn kỳ của số liệu trong tệp; kỳ đã chọn được ghi "

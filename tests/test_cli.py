@@ -121,7 +121,9 @@ def test_usage_errors_exit_2():
     assert done.returncode == 2 and "Lỗi cú pháp lệnh: argument command: invalid choice: 'frobnicate'" in done.stderr
     done = cli("check")
     assert done.returncode == 2
-    assert done.stderr.splitlines() == ["usage: python -m cchc check [-h] [--json] [--db DB] [--period YYYY-MM] file",
+    assert done.stderr.splitlines() == ["usage: python -m cchc check [-h] [--json] [--db DB] [--period YYYY-MM]",
+                                        "                            [--mapping NAME]",
+                                        "                            file",
                                         "Lỗi cú pháp lệnh: the following arguments are required: file"]
     done = cli("check", "/no/such/file.xlsx")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", "Không tìm thấy tệp: /no/such/file.xlsx\n")

@@ -44,7 +44,9 @@ from .table import (
     NAMED_GROUP,
     NUMBERED_GROUP,
     Header,
+    apply_mapping,
     find_header,
+    header_signature,
     is_end_text,
     is_total_label,
     load_vocabulary,
@@ -70,6 +72,11 @@ class StatsResult:
     mapping: list[dict] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)  # fields computed from their parts (no column of their own)
     period_missing: list[str] = field(default_factory=list)  # sheets refused only because they state no period
+    # the first table's layout, for the user to map its columns: its signature and every labelled column
+    # [{"sheet", "column", "header", "field" ("" = not read)}]
+    signature: str = ""
+    columns: list[dict] = field(default_factory=list)
+    mapping_used: str = ""  # the name of the saved mapping applied, if any
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -931,6 +938,24 @@ def _cross_check(kind, codes, infos, field_raw, data, unit_idx, excel_row, heade
 # The workbook
 # ---------------------------------------------------------------------------------------------------------------
 
+def _apply_mappings(tables, mappings: list[dict], forced: bool, findings: Findings) -> str:
+    """Apply the saved mapping that fits each table's layout (or the one named, to every table); say so once."""
+    used = ""
+    for sheet, header in tables:
+        signature = header_signature(header)
+        mapping = mappings[0] if forced and mappings else next(
+            (m for m in mappings if m["signature"] == signature), None)
+        if mapping is None:
+            continue
+        changed = apply_mapping(header, mapping["columns"])
+        if changed and not used:
+            used = mapping["name"]
+            findings.warn(f"Đã đọc {len(changed)} cột theo cách đọc đã lưu “{mapping['name']}”"
+                          + ("" if forced else " (tệp cùng mẫu với tệp đã lưu cách đọc)") + ".", sheet.name,
+                          header.top + 1)
+    return used
+
+
 def _figures_in(sheet: Sheet, header: Header, col: int) -> list:
     """The column's cells below the header, blanks as None (to tell an empty duplicate from one with figures)."""
     out = []
@@ -987,9 +1012,12 @@ def _empty_records() -> pd.DataFrame:
 
 
 def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, filename: str = "",
-                        period: tuple[int, int] | None = None) -> StatsResult:
+                        period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
+                        forced: bool = False) -> StatsResult:
     """Read the statistics of an already loaded workbook (see read_stats). `period`: the (year, month) the user
-    named for a file that states no period of its own."""
+    named for a file that states no period of its own. `mappings`: saved column mappings ({"name", "signature",
+    "columns"}); the one whose signature is a table's layout is applied by itself, or, `forced`, the first one
+    to every table (the user named it)."""
     registry = registry if registry is not None else load_registry()
     findings = Findings()
     out = _Messages(findings)
@@ -1001,6 +1029,13 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
                        f"{VOCABULARY.scan_rows} dòng đầu, {VOCABULARY.scan_columns} cột đầu của mỗi sheet). Hãy dùng "
                        "tệp mẫu hoặc Biểu 06 xuất từ phần mềm một cửa.")
         return StatsResult(_empty_records(), findings, "flat", [])
+
+    mapping_used = _apply_mappings(tables, mappings or [], forced, findings)
+    first_sheet, first_header = tables[0]
+    signature = header_signature(first_header)
+    columns = [{"sheet": first_sheet.name, "column": column_letter(c), "header": label,
+                "field": next((r for r, col in first_header.roles.items() if col == c), "")}
+               for c, label in sorted(first_header.labels.items())]
 
     # Formulas whose value was never saved read as empty cells.
     for sheet, _ in tables:
@@ -1075,7 +1110,7 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
     present = [f for f in STATS_FIELDS if any(f in s for s in present_by_sheet.values())] if parts else \
         [f for f in STATS_FIELDS if any(f in h.roles for _, h in tables)]
     return StatsResult(records, findings, _layout(parts or [], tables), present, _mapping(parts), derived,
-                       period_missing)
+                       period_missing, signature, columns, mapping_used)
 
 
 def _part_names(header: Header, parts: tuple[str, ...]) -> str:

@@ -322,6 +322,33 @@ class Header:
         return row[col] if col is not None and col < len(row) else None
 
 
+def header_signature(header: Header) -> str:
+    """The layout of a header block: its column labels in order, folded. The next month's file of the same layout
+    has the same signature, so a mapping saved for one applies by itself to the next."""
+    import hashlib
+
+    text = "\x1f".join(f"{c}={fold(label)}" for c, label in sorted(header.labels.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply_mapping(header: Header, columns: dict[str, str]) -> list[int]:
+    """Read the columns a user mapped as they said ({header text: role, "" = not read}); returns the columns
+    changed. A role the user gives a column is taken from any other column that had it."""
+    wanted = {fold(label): role for label, role in columns.items()}
+    changed = {c: wanted[fold(label)] for c, label in header.labels.items() if fold(label) in wanted}
+    if not changed:
+        return []
+    given = {role for role in changed.values() if role}
+    roles = {role: c for role, c in header.roles.items() if c not in changed and role not in given}
+    for c, role in sorted(changed.items()):
+        if role and role not in roles:
+            roles[role] = c
+    header.roles = roles
+    header.unmapped = [c for c in header.unmapped if c not in changed]
+    header.duplicates = [(a, b) for a, b in header.duplicates if a not in changed and b not in changed]
+    return sorted(changed)
+
+
 def header_grid(sheet: Sheet, limit: int, width: int, text_only: bool = False):
     """(texts, cells, origin) of the first `limit` rows: cell texts as typed, the texts with every merged range
     filled from its top-left cell, and the top-left cell of each merged cell. Built once per sheet and mode: every

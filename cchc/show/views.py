@@ -208,6 +208,35 @@ def stats_periods(store: Store) -> list[str]:
 PAR_INDEX_FIRST_YEAR = 2012  # the first year provinces were ranked by the PAR Index
 
 
+MAPPING_CHOICES = {"": "— Không đọc —", "unit": "Tên đơn vị", "month": "Tháng", "year": "Năm",
+                   # counts read only to derive a field from (the readers' part roles)
+                   "received_new": "Số hồ sơ mới tiếp nhận trong kỳ (chưa gồm kỳ trước)",
+                   "resolved_late_apology": "Giải quyết quá hạn, đã có văn bản xin lỗi",
+                   "resolved_late_no_apology": "Giải quyết quá hạn, chưa có văn bản xin lỗi",
+                   "pending_overdue_apology": "Đang giải quyết quá hạn, đã có văn bản xin lỗi",
+                   "pending_overdue_no_apology": "Đang giải quyết quá hạn, chưa có văn bản xin lỗi"}
+
+
+def mapping_choices() -> dict[str, str]:
+    from ..fields import FIELD_LABELS, STATS_FIELDS
+
+    return {**MAPPING_CHOICES, **{f: FIELD_LABELS[f] for f in STATS_FIELDS}}
+
+
+def mapping_frame(columns: list[dict]) -> pd.DataFrame:
+    """The header as read, for the user to map: column letter, header text, the field it is read as (Vietnamese)."""
+    names = mapping_choices()
+    return pd.DataFrame([{"Cột": c["column"], "Tiêu đề trong tệp": c["header"],
+                          "Đọc là": names.get(c["field"], names[""])} for c in columns],
+                        columns=["Cột", "Tiêu đề trong tệp", "Đọc là"])
+
+
+def mapping_from_editor(frame: pd.DataFrame) -> dict[str, str]:
+    """{header text: field} from the edited mapping table (a Vietnamese name back to its field)."""
+    fields = {label: f for f, label in mapping_choices().items()}
+    return {row["Tiêu đề trong tệp"]: fields.get(row["Đọc là"], "") for _, row in frame.iterrows()}
+
+
 def period_picker_years(store: Store, chosen: tuple[int, int] | None = None, today=None) -> list[int]:
     """The years offered when a user names the period of a file that states none: every year since the PAR
     Index began (2012) up to this one, and any plan or data year outside that, oldest first."""
@@ -337,6 +366,8 @@ def describe_import(summary: dict) -> str:
         return f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
     if "procedure_units" in summary:
         return f"Số liệu thủ tục: {summary['procedure_units']} đơn vị, năm {', '.join(map(str, summary['years']))}"
+    if "mapping" in summary:
+        return f"Cách đọc cột “{summary['mapping']}”: {summary.get('columns', 0)} cột"
     if summary.get("rules"):
         return f"Cách chấm điểm kế hoạch năm {summary.get('plan_year')}"
     if "code" in summary:

@@ -101,6 +101,19 @@ targets = sa.Table(  # one row per version of a criterion's target; the current 
     sa.Index("ix_targets_plan_code", "plan_id", "code", "current"),
 )
 
+mappings = sa.Table(  # column mappings a user saved for a layout (read.table's header signature), versioned
+    "mapping_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("columns", sa.Text, nullable=False),  # JSON {header text as typed: field ("" = not read)}
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Index("ix_mappings_signature", "signature", "current"),
+)
+
 stats_rows = sa.Table(
     "stats_rows", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -187,8 +200,9 @@ VERSIONED = (
     ("procedure_rows", ("unit", "year")),
     ("target_versions", ("plan_id", "code")),
     ("rule_versions", ("plan_id",)),
+    ("mapping_versions", ("name",)),
 )
-DATA_KINDS = ("plan", "stats", "progress", "progress_entry", "procedures", "targets", "rules")
+DATA_KINDS = ("plan", "stats", "progress", "progress_entry", "procedures", "targets", "rules", "mapping")
 
 PROGRESS_COLUMNS = ("code", "period", "value", "status", "doc_number", "doc_date", "note", "agency")
 
@@ -453,6 +467,28 @@ class Store:
                                                        current=True, updated_at=_now(),
                                                        updated_by=user or current_user()))
         return entry
+
+    # ------------------------------------------------------------------ column mappings
+    def save_mapping(self, name: str, signature: str, columns: dict[str, str], user: str | None = None) -> int:
+        """Save (a new version of) a named column mapping; recorded as an entry in history, rolled back like one."""
+        name = name.strip()
+        if not name:
+            raise ValueError("a mapping needs a name")
+        with self._write() as conn:
+            entry = self._record_import(conn, "mapping", b"", "", user, False,
+                                        {"mapping": name, "columns": len(columns)})
+            conn.execute(mappings.update().where(mappings.c.name == name, mappings.c.current).values(current=False))
+            conn.execute(mappings.insert().values(
+                import_id=entry, name=name, signature=signature, columns=json.dumps(columns, ensure_ascii=False),
+                current=True, updated_at=_now(), updated_by=user or current_user()))
+        return entry
+
+    def saved_mappings(self) -> list[dict]:
+        """The current saved mappings: [{"name", "signature", "columns"}], newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(mappings.c.name, mappings.c.signature, mappings.c.columns)
+                                .where(mappings.c.current).order_by(mappings.c.id.desc())).mappings().all()
+        return [{"name": r["name"], "signature": r["signature"], "columns": json.loads(r["columns"])} for r in rows]
 
     # ------------------------------------------------------------------ history and rollback
     def _reverted_at(self, conn, moment: int) -> set[int]:
@@ -737,6 +773,8 @@ def _describe_key(table_name: str, key: list) -> str:
         return f"Chỉ tiêu tiêu chí {key[1]}"
     if table_name == "rule_versions":
         return "Cách chấm điểm"
+    if table_name == "mapping_versions":
+        return f"Cách đọc cột “{key[0]}”"
     return str(key[0])
 
 

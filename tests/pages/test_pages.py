@@ -414,3 +414,38 @@ def test_a_file_without_a_period_is_given_one_by_the_user_before_it_is_stored(tm
     at.button(key="confirm_import").click()
     at.run()
     assert Store(url).stats_periods() == ["2019-03"]
+
+
+def test_the_user_maps_a_column_sees_the_preview_and_saves_the_mapping_for_next_month(tmp_path, use_db):
+    import hashlib
+
+    url = f"sqlite:///{tmp_path / 'mapping.sqlite'}"
+    use_db(url)
+    header = ["Đơn vị", "Số đầu kỳ", "Tiếp nhận trong kỳ", "Đã giải quyết", "Đúng hạn", "Quá hạn"]
+    january = book(SheetSpec("T01-2019", [header, ["Phòng Tư pháp", 5, 25, 20, 18, 2]]))
+    sha = hashlib.sha256(january).hexdigest()
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("t01.xlsx", january, "application/octet-stream"))
+    at.run()
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    assert at.expander[0].label == "Cách đọc các cột (cần chọn)"
+    # what "Xem trước với cách đọc này" stores once the user picked "Từ kỳ trước" for "Số đầu kỳ"
+    at.session_state[f"mapping_{sha}"] = {"Đơn vị": "unit", "Số đầu kỳ": "received_carried",
+                                          "Tiếp nhận trong kỳ": "received_new", "Đã giải quyết": "resolved_total",
+                                          "Đúng hạn": "resolved_on_time", "Quá hạn": "resolved_late"}
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Thêm **1**" in m.value for m in at.markdown)
+    at.text_input(key=f"mapping_name_{sha}").set_value("Cổng DVC tỉnh")
+    at.button(key=f"mapping_save_{sha}").click()
+    at.run()
+    assert any("Đã lưu cách đọc cột “Cổng DVC tỉnh”" in s.value for s in at.success)
+    assert [m["name"] for m in Store(url).saved_mappings()] == ["Cổng DVC tỉnh"]
+    # February, same layout: read by itself, the mapping named in a warning
+    february = book(SheetSpec("T02-2019", [header, ["Phòng Tư pháp", 3, 12, 10, 9, 1]]))
+    at.file_uploader[0].set_value(("t02.xlsx", february, "application/octet-stream"))
+    at.run()
+    assert not at.error
+    frame = at.dataframe[0].value
+    assert "Đã đọc 6 cột theo cách đọc đã lưu “Cổng DVC tỉnh” (tệp cùng mẫu với tệp đã lưu cách đọc)." in \
+        frame["Nội dung"].tolist()
