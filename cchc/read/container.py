@@ -814,6 +814,8 @@ class _OdsScan(_XmlGuard):
         super().__init__(limit_tags)
         self.tables: list[tuple[str, int, int]] = []  # (name, rows, columns) of the extent from A1
         self.text_bytes = 0
+        # table name → (rows, columns) hidden in LibreOffice (visibility "collapse" or "filter"), 1-based
+        self.hidden: dict[str, tuple[list[int], list[int]]] = {}
         self.stack: list[dict] = []
         self.row: dict | None = None
         self.cell: dict | None = None
@@ -847,10 +849,17 @@ class _OdsScan(_XmlGuard):
             self.cell["text"] += sum(len(v.encode()) for v in attrs.values())
             return
         if local == "table":
-            self.stack.append({"name": attrs.get("table:name", ""), "row": 0, "rows": 0, "cols": 0})
+            self.stack.append({"name": attrs.get("table:name", ""), "row": 0, "rows": 0, "cols": 0, "column": 0})
             self.row = self.cell = None
+        elif local == "table-column" and self.stack:
+            table, repeat = self.stack[-1], self._repeat(attrs, "number-columns-repeated")
+            if _hidden_visibility(attrs) and table["column"] < EXCEL_MAX_COLUMNS:
+                hidden = self.hidden.setdefault(table["name"], ([], []))[1]
+                hidden.extend(range(table["column"] + 1, min(table["column"] + repeat, EXCEL_MAX_COLUMNS) + 1))
+            table["column"] += repeat
         elif local == "table-row" and self.stack:
-            self.row = {"repeat": self._repeat(attrs, "number-rows-repeated"), "col": 0, "width": 0, "text": 0}
+            self.row = {"repeat": self._repeat(attrs, "number-rows-repeated"), "col": 0, "width": 0, "text": 0,
+                        "hidden": _hidden_visibility(attrs)}
         elif local in ("table-cell", "covered-table-cell") and self.row is not None:
             valued = any(_local(k) in ("value-type", "value", "string-value", "date-value", "time-value",
                                        "boolean-value", "formula") for k in attrs)
@@ -880,6 +889,9 @@ class _OdsScan(_XmlGuard):
             table = self.stack[-1]
             table["row"] += row["repeat"]
             if row["width"]:
+                if row["hidden"]:  # only rows with content matter, so this is bounded by the cell limit
+                    hidden = self.hidden.setdefault(table["name"], ([], []))[0]
+                    hidden.extend(range(table["row"] - row["repeat"] + 1, table["row"] + 1))
                 table["rows"] = table["row"]
                 table["cols"] = max(table["cols"], row["width"])
                 self.text_bytes += row["text"] * row["repeat"]
@@ -893,6 +905,10 @@ class _OdsScan(_XmlGuard):
 
 class _TooBig(Exception):
     pass
+
+
+def _hidden_visibility(attrs: dict) -> bool:
+    return any(_local(k) == "visibility" and v in ("collapse", "filter") for k, v in attrs.items())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1272,7 +1288,9 @@ def _diagnose_xlsx(view: memoryview, parts: dict[str, _Part], scan: _XlsxScan) -
     return None
 
 
-def _scan_ods(view: memoryview, parts: dict[str, _Part], verify_others: bool = True) -> None:
+def _scan_ods(view: memoryview, parts: dict[str, _Part],
+              verify_others: bool = True) -> dict[str, tuple[list[int], list[int]]]:
+    """Check an .ods before calamine reads it; returns the rows and columns each table hides."""
     if verify_others:
         for key, part in parts.items():
             if key != "content.xml":
@@ -1298,6 +1316,7 @@ def _scan_ods(view: memoryview, parts: dict[str, _Part], verify_others: bool = T
             raise _too_many_cells(_sheet_label(name, "content.xml"), rows, cols, total)
     if scan.text_bytes > MAX_SHARED_TEXT_BYTES:
         raise _shared_text_refusal(scan.text_bytes)
+    return scan.hidden
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1310,7 +1329,7 @@ class Upload:
     data: bytes
     format: str  # "xlsx" | "ods" | "xls" | "html" (an HTML table saved with an Excel name)
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name → ["C5", ...]
-    # sheet name → (rows, columns) Excel hides, 1-based; known for .xlsx
+    # sheet name → (rows, columns) Excel or LibreOffice hides, 1-based; known for .xlsx and .ods
     hidden: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _view: memoryview | None = None
     _parts: dict | None = None
@@ -1341,8 +1360,7 @@ def inspect_upload(data: bytes, filename: str = "") -> Upload:
             if "content.xml" in parts:  # calamine reads the zip as .ods when its .xlsx reader fails to open it
                 _scan_ods(view, parts, verify_others=False)
             return Upload(data, "xlsx", scan.unsaved, scan.hidden, view, parts, scan)
-        _scan_ods(view, parts)
-        return Upload(data, "ods")
+        return Upload(data, "ods", hidden=_scan_ods(view, parts))
     if data.startswith(_OLE_MAGIC):
         _check_ole(data, filename)
         return Upload(data, "xls")

@@ -149,3 +149,41 @@ def test_spans_are_written_as_ranges():
     assert _spans([2, 3, 4, 9, 11, 12]) == "2–4, 9, 11–12"
     assert _spans([7]) == "7"
     assert _spans([1, 2, 27], letters=True) == "A–B, AA"
+
+
+def _ods_rows(rows: list[tuple[list, str | None]], hidden_columns: int = 0) -> bytes:
+    from tests.read.test_container import ods, ods_cell
+
+    columns = ('<table:table-column table:number-columns-repeated="21"/>' if not hidden_columns else
+               f'<table:table-column table:number-columns-repeated="{hidden_columns - 1}"/>'
+               '<table:table-column table:visibility="collapse"/>'
+               f'<table:table-column table:number-columns-repeated="{21 - hidden_columns}"/>')
+    body = "".join(f'<table:table-row{f" table:visibility={chr(34)}{v}{chr(34)}" if v else ""}>'
+                   + "".join(ods_cell(c) for c in cells) + "</table:table-row>" for cells, v in rows)
+    return ods(f'<table:table table:name="Số liệu">{columns}{body}</table:table>')
+
+
+def _ods_record(unit: str, values: dict) -> list:
+    return [unit, 2019, 1, *(values[f] for f in STATS_FIELDS)]
+
+
+def test_rows_hidden_or_filtered_out_in_libreoffice_are_left_out_and_named():
+    data = _ods_rows([(list(TEMPLATE_HEADERS), None),
+                      (_ods_record("Phòng Tư pháp", figures()), None),
+                      (_ods_record("Ia Tul", figures(online=50, on_time=49)), "collapse"),
+                      (_ods_record("Ia Broăi", figures(online=40, on_time=39)), "filter"),
+                      (_ods_record("Phòng Nội vụ", figures()), None)])
+    result = check_file(data, "t.ods")
+    assert result.ok, result.findings.errors
+    assert result.stats.records["unit"].tolist() == ["Phòng Tư pháp", "Phòng Nội vụ"]
+    assert ("Số liệu", "2 " + HIDDEN_ROWS.format(rows="3–4")) in _warnings(result)
+
+
+def test_a_column_hidden_in_libreoffice_is_left_out_and_named():
+    data = _ods_rows([(list(TEMPLATE_HEADERS), None),
+                      (_ods_record("Phòng Tư pháp", figures(received_bcci=4)), None)], hidden_columns=12)
+    result = check_file(data, "t.ods")
+    assert result.ok, result.findings.errors
+    assert "received_bcci" not in result.stats.present_fields  # L, "Tiếp nhận qua BCCI", is hidden
+    assert ("Số liệu", "1 cột bị ẩn (L) không được đọc: chỉ đọc số liệu thấy được trong Excel. Nếu cần các cột "
+            "này, hãy bỏ ẩn rồi tải lên lại.") in _warnings(result)
