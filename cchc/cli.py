@@ -142,7 +142,16 @@ def main(argv: list[str] | None = None) -> int:
                             mappings=saved, forced_mapping=forced)
         outcome = None
         if args.command == "import" and result.ok:
-            outcome = store_checked(store, result, data, name, user=args.user)
+            from .ingest import conflict_messages
+            from .store.database import PeriodConflict
+
+            try:
+                outcome = store_checked(store, result, data, name, user=args.user)
+            except PeriodConflict as conflict:
+                for line in conflict_messages(conflict.conflicts):
+                    sys.stderr.write(line + "\n")
+                sys.stderr.write("BỊ TỪ CHỐI: số liệu chồng kỳ. Không có gì được lưu.\n")
+                return EXIT_REFUSED
         if args.json:
             payload = result.as_dict()
             if outcome is not None:

@@ -31,9 +31,14 @@ def percent(fraction: float | None, decimals: int = 1, empty: str = "–") -> st
 
 
 def period_label(period: str) -> str:
-    """"2019-01" → "01/2019"."""
+    """"2019-01" → "01/2019"; a span "2019-01..2019-03" → "01–03/2019"."""
     if not period or len(period) < 7:
         return period or ""
+    if ".." in period:
+        start, end = period.split("..", 1)
+        if start[:4] == end[:4]:
+            return f"{start[5:7]}–{end[5:7]}/{start[:4]}"
+        return f"{period_label(start)}–{period_label(end)}"
     return f"{period[5:7]}/{period[:4]}"
 
 

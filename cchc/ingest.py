@@ -135,7 +135,7 @@ def preview_import(store: Store, result: CheckResult) -> dict:
     """What importing would add and replace, without storing anything."""
     if result.kind == "stats" and result.ok:
         added, replaced = store.preview_stats(result.stats.records)
-        return {"added": added, "replaced": replaced}
+        return {"added": added, "replaced": replaced, "conflicts": store.stats_conflicts(result.stats.records)}
     if result.kind == "plan" and result.ok:
         replaced = result.plan.plan_year in store.plan_years()
         return {"plan_year": result.plan.plan_year, "replaces_plan": replaced}
@@ -153,6 +153,15 @@ def preview_import(store: Store, result: CheckResult) -> dict:
         return {"added": [(u, str(y)) for u, y in keys if (u, y) not in existing],
                 "replaced": [(u, str(y)) for u, y in keys if (u, y) in existing]}
     return {}
+
+
+def conflict_messages(conflicts: list[tuple[str, str, str]]) -> list[str]:
+    """Why an import over several months is refused: the months it would count twice, unit by unit."""
+    from .formatting import period_label
+
+    return [f"Đơn vị “{unit}”: số liệu {period_label(new)} trong tệp chồng lên số liệu {period_label(old)} đã lưu; "
+            "một tháng không được tính hai lần. Hãy hủy lần nhập cũ (Lịch sử nhập) hoặc nhập số liệu cùng kiểu kỳ."
+            for unit, new, old in conflicts]
 
 
 def agencies_not_allowed(result: CheckResult, account) -> list[str]:

@@ -101,6 +101,8 @@ if not has_stats:
 
 unit_filters = views.Filters(f.year, f.month_from, f.month_to, "")
 by_month = common.query("monthly", unit_filters, (unit,))
+if span_note := common.query("span_note", unit_filters, (unit,)):
+    st.caption(span_note)
 cards = views.rate_cards(unit_totals, plan)
 targets = {c.key: c.target for c in cards}
 cols = st.columns(3)

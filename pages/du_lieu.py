@@ -8,7 +8,7 @@ import streamlit as st
 
 from cchc import formatting as fmt
 from cchc.fields import KIND_LABELS
-from cchc.ingest import agencies_not_allowed, check_file, preview_import, store_checked
+from cchc.ingest import agencies_not_allowed, check_file, conflict_messages, preview_import, store_checked
 from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
@@ -162,7 +162,12 @@ if upload is not None:
             common.dataframe(pd.DataFrame(rows, columns=[first, second, "Thao tác"])
                              .sort_values(["Thao tác", second, first]), height=300)
         others = agencies_not_allowed(result, common.current_account())
-        if others:
+        conflicts = preview.get("conflicts") or []
+        if conflicts:
+            st.error(f"Tệp có số liệu chồng kỳ với số liệu đã lưu ({len(conflicts)} trường hợp): một tháng không được "
+                     "tính hai lần, nên không có gì được lưu.", icon=":material/block:")
+            common.dataframe(pd.DataFrame({"Nội dung": conflict_messages(conflicts)}), height=200)
+        elif others:
             st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
                      f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
                      icon=":material/block:")

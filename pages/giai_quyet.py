@@ -25,6 +25,8 @@ cols[3].metric("Đang giải quyết quá hạn", fmt.number(totals["pending_ove
 common.rate_metric(cols[4], cards["apology_rate"])
 
 by_month = common.query("monthly", f)
+if span_note := common.query("span_note", f):
+    st.caption(span_note)
 common.show_chart(figures.monthly_rates(by_month, ("on_time_rate",), {"on_time_rate": on_time_target},
                                         f"Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng\n{period}"), key="on_time_month")
 

@@ -22,6 +22,8 @@ for col, card in zip(cols, cards):
     col.caption(f"{fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ")
 
 by_month = common.query("monthly", f)
+if span_note := common.query("span_note", f):
+    st.caption(span_note)
 left, right = st.columns(2)
 with left:
     common.show_chart(figures.monthly_rates(

@@ -56,7 +56,10 @@ from .text import NumberError, clean, column_letter, fold, parse_count, without_
 
 __all__ = ["StatsResult", "read_stats", "read_stats_workbook", "detect_stats_table", "RECORD_COLUMNS"]
 
-RECORD_COLUMNS: tuple[str, ...] = ("unit", "level", "year", "month", "period", "sheet", "row", *STATS_FIELDS)
+# month..end_month: one month (end_month = month) or a span of whole months of one year stored as one record
+# ("Quý I/2019": 1..3, period "2019-01..2019-03"), never as one of its months
+RECORD_COLUMNS: tuple[str, ...] = ("unit", "level", "year", "month", "end_month", "period", "sheet", "row",
+                                   *STATS_FIELDS)
 
 MESSAGE_CAP = 50  # messages of one kind before the rest are summed up in one line
 
@@ -480,6 +483,7 @@ _KIND_TEXT = {
     "month": "tháng không hợp lệ",
     "year": "năm không hợp lệ",
     "duplicate": "đơn vị trùng tháng",
+    "overlap": "số liệu nhiều tháng chồng lên tháng khác",
     "identity": "dòng có số liệu không khớp",
     "carried": "dòng có số “Từ kỳ trước” không khớp tháng trước",
     "crosscheck": "dòng nhóm/tổng không khớp",
@@ -712,13 +716,14 @@ def _read_sheet(sheet: Sheet, header: Header, period: _Period, units: _UnitClass
         data[target] = sum(data[p] for p in parts)
 
     # Periods.
-    years, months, ok_period = _row_periods(columns, unit_idx, excel_row, header, period, name, out)
+    years, months, end_months, ok_period = _row_periods(columns, unit_idx, excel_row, header, period, name, out)
 
     frame = pd.DataFrame({
         "unit": names,
         "level": levels,
         "year": years,
         "month": months,
+        "end_month": end_months,
         "sheet": name,
         "row": excel_row[unit_idx].astype(np.int64),
         "_key": pd.Series(keys, dtype=object),
@@ -740,7 +745,9 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
     The year comes from the month cell ("01/2019", a date), else the year column, else the sheet's period.
     """
     m = len(unit_idx)
-    months = np.full(m, period.month or 0, dtype=np.int64)
+    sheet_span = period.span if period.month is None and period.span else None
+    months = np.full(m, period.month or (sheet_span[0] if sheet_span else 0), dtype=np.int64)
+    ends = np.full(m, sheet_span[1] if sheet_span else 0, dtype=np.int64)
     month_years = np.zeros(m, dtype=np.int64)
     column_years = np.zeros(m, dtype=np.int64)
     ok = np.ones(m, dtype=bool)
@@ -750,6 +757,7 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         parsed_m = np.zeros(len(uniques) + 1, dtype=np.int64)
         parsed_y = np.zeros(len(uniques) + 1, dtype=np.int64)
+        parsed_end = np.zeros(len(uniques) + 1, dtype=np.int64)
         invalid = np.zeros(len(uniques) + 1, dtype=bool)
         spans: dict[int, _SpanCell] = {}
         bad_years: dict[int, int] = {}
@@ -762,11 +770,15 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
                     invalid[i] = True
                     bad_years[i] = year
             except _SpanCell as span:
-                invalid[i] = True
-                spans[i] = span
+                if span.span:  # "Quý I/2019" in the period column: one record over its months
+                    parsed_m[i], parsed_end[i], parsed_y[i] = span.span[0], span.span[1], span.year or 0
+                else:
+                    invalid[i] = True
+                    spans[i] = span
             except ValueError:
                 invalid[i] = True
         row_m, row_bad = parsed_m[codes], invalid[codes] & (codes >= 0)
+        ends = np.where(row_m > 0, parsed_end[codes], ends)
         months = np.where(row_m > 0, row_m, months)
         month_years = parsed_y[codes]
         blank = codes < 0
@@ -811,13 +823,12 @@ def _row_periods(columns, unit_idx, excel_row, header: Header, period: _Period, 
         out.skipped("year", "error", max(0, len(bad) - room))
         ok &= ~row_bad
     years = np.where(month_years > 0, month_years, np.where(column_years > 0, column_years, period.year or 0))
-    return years.astype(np.int64), months, ok
+    return years.astype(np.int64), months, np.where(ends > 0, ends, months).astype(np.int64), ok
 
 
 def _span_message(what: str, span) -> str:
-    months = f" ({_span_text(span.span, span.year)})" if span.span else ""
-    return (f"{what} là số liệu nhiều tháng{months}. Số liệu chỉ được lưu theo từng tháng, nên kỳ nhiều tháng không "
-            "được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu của từng tháng.")
+    return (f"{what} là số liệu nhiều tháng nhưng không ghi từ tháng nào đến tháng nào, nên không nhập được (không bao "
+            "giờ tính như một tháng). Hãy ghi rõ kỳ, ví dụ “Quý I/2019” hoặc “Tháng 1-3/2019”.")
 
 
 def _label(header: Header, name: str) -> str:
@@ -1094,7 +1105,9 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
     valid = frame[frame["_ok"] & (frame["year"] > 0) & (frame["month"] >= 1) & (frame["month"] <= 12)] \
         if len(frame) else frame
     _check_duplicates(valid, unit_labels, out)
-    _check_carried(valid, present_by_sheet, carried_labels, out)
+    _check_overlaps(valid, unit_labels, out)
+    _check_carried(valid[valid["end_month"] == valid["month"]] if len(valid) else valid, present_by_sheet,
+                   carried_labels, out)
     _check_unknown(frame, unit_labels, out)
     out.finish()
 
@@ -1102,8 +1115,10 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
     if len(frame):
         records["year"] = records["year"].astype(np.int64)
         records["month"] = records["month"].astype(np.int64)
+        records["end_month"] = records["end_month"].astype(np.int64)
         records["row"] = records["row"].astype(np.int64)
-        records.insert(4, "period", _periods(records["year"].to_numpy(), records["month"].to_numpy()))
+        records.insert(5, "period", _periods(records["year"].to_numpy(), records["month"].to_numpy(),
+                                             records["end_month"].to_numpy()))
         for f in STATS_FIELDS:
             records[f] = records[f].astype(np.int64)
         records = records.reset_index(drop=True)
@@ -1149,13 +1164,14 @@ def _mapping(parts: list[_SheetData]) -> list[dict]:
     return out
 
 
-def _periods(years: np.ndarray, months: np.ndarray) -> list[str]:
-    cache: dict[tuple[int, int], str] = {}
+def _periods(years: np.ndarray, months: np.ndarray, ends: np.ndarray) -> list[str]:
+    """"2019-01" for a month, "2019-01..2019-03" for a span."""
+    cache: dict[tuple[int, int, int], str] = {}
     out = []
-    for y, m in zip(years.tolist(), months.tolist()):
-        text = cache.get((y, m))
+    for y, m, e in zip(years.tolist(), months.tolist(), ends.tolist()):
+        text = cache.get((y, m, e))
         if text is None:
-            text = cache[(y, m)] = f"{y:04d}-{m:02d}"
+            text = cache[(y, m, e)] = f"{y:04d}-{m:02d}" + (f"..{y:04d}-{e:02d}" if e != m else "")
         out.append(text)
     return out
 
@@ -1226,6 +1242,12 @@ def _sheet_periods(tables, filename: str, findings: Findings,
                            *(period.cell or (header.top + 1, None)))
             result[sheet.name] = None
             continue
+        if stated is not None and period.month is None and period.multi and period.span:
+            findings.error(f"Tệp ghi kỳ báo cáo {_span_text(period.span, period.year)} nhưng kỳ đã chọn là tháng "
+                           f"{stated[1]:02d}/{stated[0]}. Hãy bỏ chọn kỳ, hoặc kiểm tra lại tệp.", sheet.name,
+                           *(period.cell or (header.top + 1, None)))
+            result[sheet.name] = None
+            continue
         if stated is not None and (period.month is None and not period.multi or
                                    period.month == stated[1] and period.year is None):
             findings.warn(f"Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng {stated[1]:02d}/{stated[0]}.",
@@ -1240,10 +1262,16 @@ def _sheet_periods(tables, filename: str, findings: Findings,
             if period.multi and others:
                 findings.warn(f"Sheet này là số liệu tổng hợp nhiều tháng{months or ' (quý, năm, lũy kế)'}; không "
                               "đọc để tránh tính trùng với các sheet theo tháng.", sheet.name, row, col)
+            elif period.multi and period.span:  # a quarter, a half year: one record over its months
+                if period.year is None and YEAR not in header.roles:
+                    findings.error(f"Không xác định được năm của kỳ {_span_text(period.span, None)}: tiêu đề, tên "
+                                   "sheet, các sheet khác và tên tệp đều không ghi năm.", sheet.name, row, col)
+                    result[sheet.name] = None
+                continue
             elif period.multi:
-                findings.error(f"Sheet là số liệu nhiều tháng{months}. Số liệu chỉ được lưu theo từng tháng, nên kỳ "
-                               "nhiều tháng không được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu "
-                               "của từng tháng (mỗi tháng một sheet, hoặc cột “Tháng”).", sheet.name, row, col)
+                findings.error("Sheet là số liệu nhiều tháng nhưng không ghi từ tháng nào đến tháng nào, nên không "
+                               "nhập được (không bao giờ tính như một tháng). Hãy ghi rõ kỳ trong tiêu đề, ví dụ "
+                               "“Kỳ báo cáo: Quý I năm 2019” hoặc “Lũy kế đến tháng 6 năm 2019”.", sheet.name, row, col)
             else:
                 findings.error("Không xác định được kỳ báo cáo (tháng, năm): bảng không có cột “Tháng”, tiêu đề "
                                "không ghi “Kỳ báo cáo: Tháng … năm …”, tên sheet và tên tệp cũng không cho biết "
@@ -1277,7 +1305,7 @@ def _check_duplicates(frame: pd.DataFrame, unit_labels: dict[str, str], out: _Me
     """The same unit and month twice in one file: an error on the second row, naming both rows."""
     if not len(frame):
         return
-    keys = ["_key", "year", "month"]
+    keys = ["_key", "year", "month", "end_month"]
     dup = frame[frame.duplicated(keys, keep=False)]
     if dup.empty:
         return
@@ -1289,11 +1317,36 @@ def _check_duplicates(frame: pd.DataFrame, unit_labels: dict[str, str], out: _Me
     for j in again[:room]:
         row = dup.iloc[j]
         out.add("duplicate", "error",
-                f"Đơn vị “{row['unit']}” có hai dòng số liệu cho tháng "
-                f"{_period_text(int(row['month']), int(row['year']))}: sheet “{first_sheet.iloc[j]}” dòng "
+                f"Đơn vị “{row['unit']}” có hai dòng số liệu cho "
+                f"{_record_period_text(row)}: sheet “{first_sheet.iloc[j]}” dòng "
                 f"{first_row.iloc[j]} và sheet “{row['sheet']}” dòng {row['row']}.",
                 row["sheet"], int(row["row"]), unit_labels.get(row["sheet"]))
     out.skipped("duplicate", "error", max(0, len(again) - room))
+
+
+def _record_period_text(row) -> str:
+    month, end, year = int(row["month"]), int(row["end_month"]), int(row["year"])
+    return f"tháng {_period_text(month, year)}" if end == month else _span_text((month, end), year)
+
+
+def _check_overlaps(frame: pd.DataFrame, unit_labels: dict[str, str], out: _Messages) -> None:
+    """A span and a month (or two spans) of the same unit that cover a month twice: an error naming both rows."""
+    if not len(frame) or not (frame["end_month"] != frame["month"]).any():
+        return
+    spans = frame[frame["end_month"] != frame["month"]]
+    for _, span in spans.iterrows():
+        same = frame[(frame["_key"] == span["_key"]) & (frame["year"] == span["year"])
+                     & (frame["month"] <= span["end_month"]) & (frame["end_month"] >= span["month"])
+                     & ((frame["month"] != span["month"]) | (frame["end_month"] != span["end_month"]))]
+        for _, other in same.iterrows():
+            if other["end_month"] != other["month"] and (other["month"], other["end_month"]) < \
+                    (span["month"], span["end_month"]):
+                continue  # two spans: said once
+            out.add("overlap", "error",  # _Messages caps the list and sums up the rest
+                    f"Đơn vị “{span['unit']}” có số liệu {_record_period_text(span)} (sheet “{span['sheet']}” "
+                    f"dòng {span['row']}) chồng lên số liệu {_record_period_text(other)} (sheet "
+                    f"“{other['sheet']}” dòng {other['row']}): một tháng không được tính hai lần.",
+                    span["sheet"], int(span["row"]), unit_labels.get(span["sheet"]))
 
 
 def _check_carried(frame: pd.DataFrame, present: dict[str, set], carried_labels: dict[str, str],

@@ -150,6 +150,16 @@ def monthly(store: Store, filters: Filters, units=None) -> pd.DataFrame:
     return add_rates(frame)
 
 
+def span_note(store: Store, filters: Filters, units=None) -> str | None:
+    """The multi-month records a month-by-month chart leaves out (they count in the period's totals)."""
+    spans = store.stats_spans(units=units, **filters.query())
+    if not spans:
+        return None
+    listed = ", ".join(fmt.period_label(s) for s in spans[:6]) + (" …" if len(spans) > 6 else "")
+    return (f"Số liệu nhiều tháng ({listed}) được tính vào các tổng và tỷ lệ của kỳ, nhưng không hiện trên biểu đồ "
+            "theo tháng vì không chia được cho từng tháng.")
+
+
 def by_unit(store: Store, filters: Filters) -> pd.DataFrame:
     """One row per unit over the chosen months: summed counts and rates."""
     frame = store.stats_grouped(by=("unit", "level"), **filters.query())

@@ -122,7 +122,9 @@ stats_rows = sa.Table(
     sa.Column("level", sa.String(50), nullable=False, server_default=""),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("month", sa.Integer, nullable=False),
-    sa.Column("period", sa.String(7), nullable=False),  # "YYYY-MM", sorts as text
+    sa.Column("period", sa.String(7), nullable=False),  # "YYYY-MM", sorts as text; a span's first month
+    # a span's last month ("Quý I/2019": period 2019-01, period_end 2019-03); NULL for one month: migration 0004
+    sa.Column("period_end", sa.String(7), nullable=True),
     sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
     *(sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in STATS_FIELDS),
     sa.Index("ix_stats_current_period", "current", "period"),
@@ -195,7 +197,7 @@ users = sa.Table(
 # whose entry is not reverted; a rollback recomputes exactly that.
 VERSIONED = (
     ("plans", ("plan_year",)),
-    ("stats_rows", ("unit", "period")),
+    ("stats_rows", ("unit", "period", "period_end")),
     ("progress_rows", ("code", "period", "agency")),
     ("procedure_rows", ("unit", "year")),
     ("target_versions", ("plan_id", "code")),
@@ -323,40 +325,80 @@ class Store:
                      "current": True, "updated_by": user or current_user()} for c in plan.criteria])
         return ImportOutcome(import_id, [], [])
 
-    def preview_stats(self, records: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """Which unit-months an import would add and which it would replace."""
+    def _stats_keys(self, conn, records: pd.DataFrame):
+        """(keys, existing, conflicts) of an import: keys (unit, period label) in the file, those already stored,
+        and (unit, label in the file, label stored) where a span and a month (or two spans) would count a month
+        twice."""
         keys = sorted(set(zip(records["unit"], records["period"])))
+        starts = sorted({_split_period(p)[0] for _, p in keys})
         if not keys:
-            return [], []
-        periods = sorted({p for _, p in keys})
+            return [], set(), []
+        stored = set()
+        for chunk in _chunks(starts, 500):
+            stored |= {(u, _join_period(p, e)) for u, p, e in conn.execute(
+                sa.select(stats_rows.c.unit, stats_rows.c.period, stats_rows.c.period_end).where(
+                    stats_rows.c.current, stats_rows.c.period.in_(chunk))).tuples()}
+        conflicts = []
+        spans_in_file = any(".." in p for _, p in keys)
+        units = sorted({u for u, _ in keys})
+        years = sorted({_split_period(p)[0][:4] for _, p in keys})
+        stored_spans = conn.execute(sa.select(sa.func.count()).select_from(stats_rows).where(
+            stats_rows.c.current, stats_rows.c.period_end.is_not(None))).scalar_one()
+        if spans_in_file or stored_spans:  # only a span can overlap: months alone replace month by month
+            nearby: dict[str, list[tuple[str, str]]] = {}
+            for chunk in _chunks(units, 500):
+                for u, p, e in conn.execute(sa.select(stats_rows.c.unit, stats_rows.c.period, stats_rows.c.period_end)
+                                            .where(stats_rows.c.current, stats_rows.c.unit.in_(chunk),
+                                                   sa.func.substr(stats_rows.c.period, 1, 4).in_(years))).tuples():
+                    nearby.setdefault(u, []).append((p, e or p))
+            for unit, label in keys:
+                start, end = _split_period(label)
+                end = end or start
+                for p, e in nearby.get(unit, []):
+                    if p <= end and e >= start and (p, e) != (start, end):
+                        conflicts.append((unit, label, _join_period(p, e if e != p else None)))
+        return keys, stored, sorted(set(conflicts))
+
+    def preview_stats(self, records: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """Which unit-periods an import would add and which it would replace."""
         with self.engine.connect() as conn:
-            existing = set(conn.execute(sa.select(stats_rows.c.unit, stats_rows.c.period).where(
-                stats_rows.c.current, stats_rows.c.period.in_(periods))).tuples().all())
-        replaced = [k for k in keys if k in existing]
-        added = [k for k in keys if k not in existing]
-        return added, replaced
+            keys, existing, _ = self._stats_keys(conn, records)
+        return [k for k in keys if k not in existing], [k for k in keys if k in existing]
+
+    def stats_conflicts(self, records: pd.DataFrame) -> list[tuple[str, str, str]]:
+        """(unit, period in the file, period stored) where importing would count a month twice."""
+        with self.engine.connect() as conn:
+            return self._stats_keys(conn, records)[2]
 
     def import_stats(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
                      illustrative: bool = False) -> ImportOutcome:
-        """Store statistics rows in one transaction; rows for unit-months already stored supersede them."""
+        """Store statistics rows in one transaction; rows for unit-periods already stored supersede them. A span
+        that overlaps stored months of the same unit (or months a stored span covers) is refused: PeriodConflict,
+        before anything is written."""
         rows = records[["unit", "level", "year", "month", "period", *STATS_FIELDS]].copy()
-        keys = sorted(set(zip(rows["unit"], rows["period"])))
-        periods = sorted(set(rows["period"]))
+        split = [_split_period(p) for p in rows["period"]]
+        rows["period"] = [s for s, _ in split]
+        rows["period_end"] = [e for _, e in split]
         with self._write() as conn:
-            existing = set(conn.execute(sa.select(stats_rows.c.unit, stats_rows.c.period).where(
-                stats_rows.c.current, stats_rows.c.period.in_(periods))).tuples().all()) if periods else set()
+            keys, existing, conflicts = self._stats_keys(conn, records)
+            if conflicts:
+                raise PeriodConflict(conflicts)
             replaced = [k for k in keys if k in existing]
             added = [k for k in keys if k not in existing]
+            periods = sorted({p for _, p in keys})
             summary = {"rows": len(rows), "units": int(rows["unit"].nunique()), "periods": periods,
                        "added": len(added), "replaced": len(replaced)}
             import_id = self._record_import(conn, "stats", data, filename, user, illustrative, summary)
             if replaced:
-                replaced_units = sorted({u for u, _ in replaced})
-                for period in sorted({p for _, p in replaced}):
-                    units_here = [u for u, p in replaced if p == period]
-                    for chunk in _chunks(units_here or replaced_units, 500):
+                by_period: dict[str, list[str]] = {}
+                for unit, label in replaced:
+                    by_period.setdefault(label, []).append(unit)
+                for label, units_here in sorted(by_period.items()):
+                    start, end = _split_period(label)
+                    same_end = stats_rows.c.period_end.is_(None) if end is None else stats_rows.c.period_end == end
+                    for chunk in _chunks(units_here, 500):
                         conn.execute(stats_rows.update().where(
-                            stats_rows.c.current, stats_rows.c.period == period,
+                            stats_rows.c.current, stats_rows.c.period == start, same_end,
                             stats_rows.c.unit.in_(chunk)).values(current=False))
             _bulk_insert_stats(conn, rows, import_id)
         return ImportOutcome(import_id, added, replaced)
@@ -545,7 +587,7 @@ class Store:
                 table = metadata.tables[table_name]
                 older = table.alias("older")
                 replaced = sa.exists().where(older.c.id < table.c.id, older.c.import_id < entry_id,
-                                             *(older.c[k] == table.c[k] for k in keys))
+                                             *(older.c[k].is_not_distinct_from(table.c[k]) for k in keys))
                 found = conn.execute(sa.select(*(table.c[k] for k in keys), replaced.label("replaced")).where(
                     table.c.import_id == entry_id).order_by(*(table.c[k] for k in keys))).all()
                 for found_row in found:
@@ -693,8 +735,8 @@ class Store:
         query = query.where(stats_rows.c.current)
         if start:
             query = query.where(stats_rows.c.period >= start)
-        if end:
-            query = query.where(stats_rows.c.period <= end)
+        if end:  # a span counts when the chosen period holds all of it
+            query = query.where(sa.func.coalesce(stats_rows.c.period_end, stats_rows.c.period) <= end)
         if units:
             query = query.where(stats_rows.c.unit.in_(list(units)))
         if level:
@@ -703,14 +745,17 @@ class Store:
 
     def stats_records(self, start: str | None = None, end: str | None = None, units=None,
                       level: str | None = None) -> pd.DataFrame:
-        """Current unit-month rows (use the grouped queries below for anything large)."""
+        """Current unit-period rows, a span's period as "2019-01..2019-03" (use the grouped queries below for
+        anything large)."""
         cols = [stats_rows.c.unit, stats_rows.c.level, stats_rows.c.year, stats_rows.c.month,
-                stats_rows.c.period, *(stats_rows.c[f] for f in STATS_FIELDS)]
+                stats_rows.c.period, stats_rows.c.period_end, *(stats_rows.c[f] for f in STATS_FIELDS)]
         query = self._filtered(sa.select(*cols), start, end, units, level).order_by(
-            stats_rows.c.period, stats_rows.c.unit)
+            stats_rows.c.period, stats_rows.c.period_end, stats_rows.c.unit)
         with self.engine.connect() as conn:
-            return pd.DataFrame(conn.execute(query).mappings().all(),
-                                columns=["unit", "level", "year", "month", "period", *STATS_FIELDS])
+            frame = pd.DataFrame(conn.execute(query).mappings().all(),
+                                 columns=["unit", "level", "year", "month", "period", "period_end", *STATS_FIELDS])
+        frame["period"] = [_join_period(p, e) for p, e in zip(frame["period"], frame["period_end"])]
+        return frame.drop(columns="period_end")
 
     def stats_grouped(self, by: tuple[str, ...] = ("period",), start: str | None = None, end: str | None = None,
                       units=None, level: str | None = None) -> pd.DataFrame:
@@ -718,6 +763,8 @@ class Store:
         group_cols = [stats_rows.c[name] for name in by]
         sums = [sa.func.coalesce(sa.func.sum(stats_rows.c[f]), 0).label(f) for f in STATS_FIELDS]
         query = self._filtered(sa.select(*group_cols, *sums), start, end, units, level)
+        if "period" in by or "month" in by:  # a span is no month: month by month it is left out (span_count says)
+            query = query.where(stats_rows.c.period_end.is_(None))
         if group_cols:
             query = query.group_by(*group_cols).order_by(*group_cols)
         with self.engine.connect() as conn:
@@ -729,9 +776,20 @@ class Store:
         return {f: int(frame[f].iloc[0]) if len(frame) else 0 for f in STATS_FIELDS}
 
     def stats_periods(self) -> list[str]:
+        """The months with data (spans are listed by stats_spans)."""
         with self.engine.connect() as conn:
-            return list(conn.execute(sa.select(stats_rows.c.period).where(stats_rows.c.current)
-                                     .distinct().order_by(stats_rows.c.period)).scalars())
+            return list(conn.execute(sa.select(stats_rows.c.period).where(
+                stats_rows.c.current, stats_rows.c.period_end.is_(None)).distinct().order_by(
+                stats_rows.c.period)).scalars())
+
+    def stats_spans(self, start: str | None = None, end: str | None = None, units=None,
+                    level: str | None = None) -> list[str]:
+        """The multi-month records ("2019-01..2019-03") inside a period: counted in its totals, not month by month."""
+        query = self._filtered(sa.select(stats_rows.c.period, stats_rows.c.period_end).where(
+            stats_rows.c.period_end.is_not(None)), start, end, units, level).distinct().order_by(
+            stats_rows.c.period, stats_rows.c.period_end)
+        with self.engine.connect() as conn:
+            return [f"{p}..{e}" for p, e in conn.execute(query).tuples()]
 
     def stats_units(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -744,7 +802,8 @@ class Store:
         with self.engine.connect() as conn:
             units = conn.execute(sa.select(sa.func.count(sa.distinct(stats_rows.c.unit))).where(
                 stats_rows.c.current)).scalar_one()
-        return {"units": int(units), "periods": self.stats_periods(), "totals": self.stats_totals()}
+        return {"units": int(units), "periods": sorted(self.stats_periods() + self.stats_spans()),
+                "totals": self.stats_totals()}
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -779,6 +838,9 @@ def _describe_key(table_name: str, key: list) -> str:
 
 
 def _describe_period(table_name: str, key: list) -> str:
+    if table_name == "stats_rows" and key[2]:
+        start, end = str(key[1]), str(key[2])
+        return f"{start[5:7]}–{end[5:7]}/{start[:4]}"
     if table_name in ("stats_rows", "progress_rows"):
         period = str(key[1])
         return f"{period[5:7]}/{period[:4]}"
@@ -819,7 +881,7 @@ def _test_hold(stage: str) -> None:
         time.sleep(3600)
 
 
-STATS_COLUMNS = ("import_id", "unit", "level", "year", "month", "period", "current", *STATS_FIELDS)
+STATS_COLUMNS = ("import_id", "unit", "level", "year", "month", "period", "period_end", "current", *STATS_FIELDS)
 
 
 def _bulk_insert_stats(conn, rows: pd.DataFrame, import_id: int) -> None:
@@ -830,7 +892,8 @@ def _bulk_insert_stats(conn, rows: pd.DataFrame, import_id: int) -> None:
     count = len(rows)
     columns = [[import_id] * count, rows["unit"].astype(str).tolist(), rows["level"].astype(str).tolist(),
                rows["year"].astype("int64").tolist(), rows["month"].astype("int64").tolist(),
-               rows["period"].astype(str).tolist(), [True] * count,
+               rows["period"].astype(str).tolist(),
+               (rows["period_end"].tolist() if "period_end" in rows else [None] * count), [True] * count,
                *(rows[f].astype("int64").tolist() for f in STATS_FIELDS)]
     tuples = list(zip(*columns))
     names = ", ".join(f'"{c}"' for c in STATS_COLUMNS)
@@ -848,6 +911,24 @@ def _bulk_insert_stats(conn, rows: pd.DataFrame, import_id: int) -> None:
         conn.exec_driver_sql(sql, chunk)
         if index == 0:
             _test_hold("stats rows inserted")
+
+
+class PeriodConflict(ValueError):
+    """An import whose spans and months would count a month twice; nothing was written."""
+
+    def __init__(self, conflicts: list[tuple[str, str, str]]):
+        super().__init__(f"{len(conflicts)} overlapping periods")
+        self.conflicts = conflicts
+
+
+def _split_period(label: str) -> tuple[str, str | None]:
+    """"2019-01" → ("2019-01", None); "2019-01..2019-03" → ("2019-01", "2019-03")."""
+    start, _, end = str(label).partition("..")
+    return start, (end or None)
+
+
+def _join_period(start: str, end: str | None) -> str:
+    return f"{start}..{end}" if isinstance(end, str) and end and end != start else start
 
 
 def _chunks(items: list, size: int):

@@ -449,3 +449,25 @@ def test_the_user_maps_a_column_sees_the_preview_and_saves_the_mapping_for_next_
     frame = at.dataframe[0].value
     assert "Đã đọc 6 cột theo cách đọc đã lưu “Cổng DVC tỉnh” (tệp cùng mẫu với tệp đã lưu cách đọc)." in \
         frame["Nội dung"].tolist()
+
+
+def test_a_quarter_counts_in_the_totals_and_is_named_beside_the_monthly_chart(tmp_path, use_db):
+    from cchc.ingest import import_file
+
+    url = f"sqlite:///{tmp_path / 'quarter.sqlite'}"
+    store = Store(url)
+    header = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
+              "Giải quyết quá hạn"]
+    quarter = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I năm 2019"], [], header, ["Phòng Tư pháp", 36, 30, 27, 3]]))
+    april = book(SheetSpec("T04-2019", [header, ["Phòng Tư pháp", 12, 10, 8, 2]]))
+    for data in (quarter, april):
+        result, outcome = import_file(store, data, "f.xlsx")
+        assert outcome is not None, result.findings.errors
+    use_db(url)
+    at = open_page("pages/giai_quyet.py")
+    assert not at.exception
+    assert any(c.value == "Số liệu nhiều tháng (01–03/2019) được tính vào các tổng và tỷ lệ của kỳ, nhưng không hiện "
+               "trên biểu đồ theo tháng vì không chia được cho từng tháng." for c in at.caption)
+    assert at.metric[1].value == "40"  # 30 resolved in the quarter + 10 in April
+    spec = chart_titled(at, "đúng hạn theo tháng")
+    assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-04"]

@@ -103,10 +103,10 @@ def summary_skipped(months: str) -> str:
     return f"Sheet này là số liệu tổng hợp nhiều tháng ({months}); không đọc để tránh tính trùng với các sheet theo tháng."
 
 
-def multi_month_refused(months: str) -> str:
-    return (f"Sheet là số liệu nhiều tháng ({months}). Số liệu chỉ được lưu theo từng tháng, nên kỳ nhiều tháng không "
-            "được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số liệu của từng tháng (mỗi tháng một sheet, "
-            "hoặc cột “Tháng”).")
+def multi_month_refused() -> str:
+    return ("Sheet là số liệu nhiều tháng nhưng không ghi từ tháng nào đến tháng nào, nên không nhập được (không bao "
+            "giờ tính như một tháng). Hãy ghi rõ kỳ trong tiêu đề, ví dụ “Kỳ báo cáo: Quý I năm 2019” hoặc “Lũy kế "
+            "đến tháng 6 năm 2019”.")
 
 
 def no_year_for_month(month):
@@ -226,12 +226,17 @@ def test_a_heading_that_names_only_the_year_is_not_a_summary_and_gives_no_month(
     assert stored(result) == [("T01-2019", "2019-01")]
 
 
-def test_a_file_of_summary_sheets_only_is_refused():
+def test_a_file_of_quarter_sheets_is_one_record_per_quarter_never_a_month():
     result = read_sheets(month_sheet("Quý I", "Kỳ báo cáo: Quý I năm 2019"),
                          month_sheet("Quý II", "Kỳ báo cáo: Quý II năm 2019"))
-    assert errors(result) == [("Quý I", 3, "C", multi_month_refused("tháng 01–03/2019")),
-                              ("Quý II", 3, "C", multi_month_refused("tháng 04–06/2019"))]
-    assert warnings(result) == []
+    assert (errors(result), warnings(result)) == ([], [])
+    assert stored(result) == [("Quý I", "2019-01..2019-03"), ("Quý II", "2019-04..2019-06")]
+    assert result.records[["month", "end_month"]].values.tolist() == [[1, 3], [4, 6]]
+
+
+def test_a_summary_sheet_whose_months_are_not_stated_is_refused():
+    result = read_sheets(month_sheet("Lũy kế", "SỐ LIỆU LŨY KẾ TỪ ĐẦU NĂM 2019"))
+    assert errors(result) == [("Lũy kế", 3, "C", multi_month_refused())]
     assert result.records.empty
 
 

@@ -1,6 +1,7 @@
 """A report over several months (a quarter, "6 tháng đầu năm", "Lũy kế đến tháng 6", "Tháng 1-3/2019", a title range
 over whole months) is never stored as one of its months. Each of these used to be read as its first or last month;
-now it is refused with a message that names the months, or skipped beside the monthly sheets it sums."""
+now it is one record over its span ("2019-01..2019-03"), skipped beside the monthly sheets it sums, or refused when
+its months are not stated."""
 
 from __future__ import annotations
 
@@ -58,15 +59,30 @@ def test_a_title_line_naming_only_the_year_leaves_the_month_to_the_sheet_name():
     assert result.stats.records["period"].tolist() == ["2019-02"]
 
 
-def test_a_quarter_file_is_refused_with_its_months_named():
+def test_a_quarter_file_is_one_record_over_its_months():
     data = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I năm 2019"], [], HEADER, ROW]))
-    result = check_file(data, "bao_cao.xlsx", period=(2019, 1))  # naming a month does not turn it into one
-    assert not result.ok
+    result = check_file(data, "bao_cao.xlsx")
+    assert result.ok, result.findings.errors
+    records = result.stats.records
+    assert records[["period", "year", "month", "end_month"]].values.tolist() == [["2019-01..2019-03", 2019, 1, 3]]
+    assert result.as_dict()["stats"]["periods"] == ["2019-01..2019-03"]
+
+
+def test_naming_a_month_does_not_turn_a_quarter_into_it():
+    data = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I năm 2019"], [], HEADER, ROW]))
+    result = check_file(data, "bao_cao.xlsx", period=(2019, 1))
     assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
-        ("Sheet1", 1, "A", "Sheet là số liệu nhiều tháng (tháng 01–03/2019). Số liệu chỉ được lưu theo từng tháng, "
-                           "nên kỳ nhiều tháng không được nhập, để không bao giờ bị tính như một tháng. Hãy nhập số "
-                           "liệu của từng tháng (mỗi tháng một sheet, hoặc cột “Tháng”).")]
+        ("Sheet1", 1, "A", "Tệp ghi kỳ báo cáo tháng 01–03/2019 nhưng kỳ đã chọn là tháng 01/2019. Hãy bỏ chọn kỳ, "
+                           "hoặc kiểm tra lại tệp.")]
     assert not result.needs_period
+
+
+def test_a_quarter_without_a_year_is_refused():
+    data = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I"], [], HEADER, ROW]))
+    result = check_file(data, "bao_cao.xlsx")
+    assert [(e.row, e.message) for e in result.findings.errors] == [
+        (1, "Không xác định được năm của kỳ tháng 01–03: tiêu đề, tên sheet, các sheet khác và tên tệp đều không "
+            "ghi năm.")]
 
 
 def test_a_quarter_sheet_beside_its_months_is_skipped_and_said():
@@ -80,14 +96,29 @@ def test_a_quarter_sheet_beside_its_months_is_skipped_and_said():
             "các sheet theo tháng.") in [(w.sheet, w.message) for w in result.findings.warnings]
 
 
-@pytest.mark.parametrize("cell, months", [("Q1-2019", "tháng 01–03/2019"), ("Tháng 1-3/2019", "tháng 01–03/2019"),
-                                          ("Lũy kế đến tháng 6/2019", "tháng 01–06/2019")])
-def test_a_multi_month_period_cell_is_a_located_error(cell, months):
+@pytest.mark.parametrize("cell, period", [("Q1-2019", "2019-01..2019-03"), ("Tháng 1-3/2019", "2019-01..2019-03"),
+                                          ("Lũy kế đến tháng 6/2019", "2019-01..2019-06")])
+def test_a_multi_month_period_cell_is_one_record_over_its_months(cell, period):
     data = book(SheetSpec("Số liệu", [["Đơn vị", "Kỳ báo cáo", *HEADER[1:]], ["Phòng Tư pháp", "2019-04", 12, 10, 9, 1],
                                        ["Phòng Nội vụ", cell, 12, 10, 9, 1]]))
     result = check_file(data, "x.xlsx")
-    assert not result.ok
+    assert result.ok, result.findings.errors
+    assert result.stats.records["period"].tolist() == ["2019-04", period]
+
+
+def test_a_period_cell_naming_several_months_without_saying_which_is_a_located_error():
+    data = book(SheetSpec("Số liệu", [["Đơn vị", "Kỳ báo cáo", *HEADER[1:]], ["Phòng Nội vụ", "Lũy kế", 12, 10, 9, 1]]))
+    result = check_file(data, "x.xlsx")
     assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
-        ("Số liệu", 3, "Kỳ báo cáo", f"Kỳ “{cell}” là số liệu nhiều tháng ({months}). Số liệu chỉ được lưu theo "
-                                      "từng tháng, nên kỳ nhiều tháng không được nhập, để không bao giờ bị tính như "
-                                      "một tháng. Hãy nhập số liệu của từng tháng.")]
+        ("Số liệu", 2, "Kỳ báo cáo", "Kỳ “Lũy kế” là số liệu nhiều tháng nhưng không ghi từ tháng nào đến tháng nào, "
+                                     "nên không nhập được (không bao giờ tính như một tháng). Hãy ghi rõ kỳ, ví dụ "
+                                     "“Quý I/2019” hoặc “Tháng 1-3/2019”.")]
+
+
+def test_a_quarter_and_one_of_its_months_in_one_file_are_refused_naming_both():
+    data = book(SheetSpec("Số liệu", [["Đơn vị", "Kỳ báo cáo", *HEADER[1:]], ["Phòng Nội vụ", "Q1-2019", 36, 30, 27, 3],
+                                       ["Phòng Nội vụ", "2019-02", 12, 10, 9, 1]]))
+    result = check_file(data, "x.xlsx")
+    assert [(e.row, e.column, e.message) for e in result.findings.errors] == [
+        (2, "Đơn vị", "Đơn vị “Phòng Nội vụ” có số liệu tháng 01–03/2019 (sheet “Số liệu” dòng 2) chồng lên số liệu "
+                      "tháng 02/2019 (sheet “Số liệu” dòng 3): một tháng không được tính hai lần.")]

@@ -1,5 +1,6 @@
 """A plan's starting points may be a self-assessment ("Điểm tự đánh giá") instead of the province's appraisal; the
-column mappings users save for layouts the readers are not sure of, versioned like targets.
+column mappings users save for layouts the readers are not sure of, versioned like targets; statistics over several
+months (a quarter) stored as one record (period .. period_end).
 
 Revision ID: 0004
 """
@@ -28,9 +29,13 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
     )
     op.create_index("ix_mappings_signature", "mapping_versions", ["signature", "current"])
+    with op.batch_alter_table("stats_rows") as batch:
+        batch.add_column(sa.Column("period_end", sa.String(7), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stats_rows") as batch:
+        batch.drop_column("period_end")
     op.drop_table("mapping_versions")
     with op.batch_alter_table("plans") as batch:
         batch.drop_column("appraisal_source")
