@@ -21,8 +21,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _period_argument(text: str) -> tuple[int, int]:
-    """--period YYYY-MM (a span YYYY-MM..YYYY-MM is named by the contract but not stored yet: refused, said so)."""
+def _period_argument(text: str) -> tuple[int, ...]:
+    """--period YYYY-MM, or YYYY-MM..YYYY-MM for a span of one year: (year, month) or (year, first, last)."""
     import re
 
     month = r"((?:19|20)\d{2})-(0[1-9]|1[0-2])"
@@ -31,8 +31,10 @@ def _period_argument(text: str) -> tuple[int, int]:
     if (m := re.fullmatch(month + r"\.\." + month, text.strip())):
         if (m[1], m[2]) == (m[3], m[4]):
             return int(m[1]), int(m[2])
-        raise argparse.ArgumentTypeError(f"kỳ nhiều tháng “{text}” chưa được hỗ trợ: số liệu được lưu theo từng "
-                                         "tháng; hãy nhập từng tháng một")
+        if m[1] != m[3] or m[2] > m[4]:
+            raise argparse.ArgumentTypeError(f"kỳ “{text}” không hợp lệ: kỳ nhiều tháng phải trong cùng một năm, tháng "
+                                             "đầu trước tháng cuối (ví dụ 2019-01..2019-03)")
+        return int(m[1]), int(m[2]), int(m[4])
     raise argparse.ArgumentTypeError(f"kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2019-01)")
 
 
@@ -50,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--db", help="Cơ sở dữ liệu có kế hoạch để đối chiếu mã tiêu chí của báo cáo tiến độ.")
     for sub_parser in (check, imp):
         sub_parser.add_argument("--period", metavar="YYYY-MM", type=_period_argument,
-                                help="Kỳ báo cáo của tệp thống kê không ghi kỳ (không thay kỳ tệp đã ghi).")
+                                help="Kỳ báo cáo của tệp thống kê không ghi kỳ, YYYY-MM hoặc YYYY-MM..YYYY-MM (không "
+                                     "thay kỳ tệp đã ghi).")
         sub_parser.add_argument("--mapping", metavar="NAME",
                                 help="Đọc các cột theo cách đọc đã lưu trên trang Dữ liệu (tên cách đọc).")
     score = sub.add_parser("score", help="Tình trạng và điểm dự kiến của từng tiêu chí.")

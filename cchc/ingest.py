@@ -82,7 +82,7 @@ def stats_object(result: StatsResult) -> dict:
 
 
 def check_file(data: bytes, filename: str = "", registry: Registry | None = None,
-               plan: Plan | None = None, period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
+               plan: Plan | None = None, period: tuple[int, ...] | None = None, mappings: list[dict] | None = None,
                forced_mapping: dict | None = None) -> CheckResult:
     """Read and check a workbook of any kind; never raises for bad input.
 

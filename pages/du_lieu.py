@@ -130,14 +130,18 @@ if upload is not None:
         chosen = st.session_state.get(period_key)
         st.info("Tệp không ghi kỳ báo cáo (tháng, năm). Hãy chọn kỳ của số liệu trong tệp; kỳ đã chọn được ghi "
                 "trong cảnh báo và trong lịch sử nhập.", icon=":material/calendar_month:")
-        year_col, month_col, button_col = st.columns([1, 1, 2], vertical_alignment="bottom")
+        year_col, month_col, end_col, button_col = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
         years = views.period_picker_years(store, chosen)
         year = year_col.selectbox("Năm", years, index=years.index(chosen[0]) if chosen else len(years) - 1,
                                   key=f"period_year_{sha}")
         month = month_col.selectbox("Tháng", list(range(1, 13)), index=chosen[1] - 1 if chosen else 0,
                                     format_func=lambda m: f"Tháng {m:02d}", key=f"period_month_{sha}")
+        ends = list(range(month, 13))  # a quarter or half year: one record over its months
+        end = end_col.selectbox("Đến tháng", ends, format_func=lambda m: f"Tháng {m:02d}",
+                                index=ends.index(chosen[-1]) if chosen and chosen[-1] in ends else 0,
+                                key=f"period_end_{sha}", help="Để nguyên nếu số liệu là của một tháng.")
         if button_col.button("Kiểm tra lại với kỳ này", key=f"period_apply_{sha}"):
-            st.session_state[period_key] = (int(year), int(month))
+            st.session_state[period_key] = (int(year), int(month)) + ((int(end),) if end != month else ())
             st.rerun()
 
     if result.ok:

@@ -201,13 +201,20 @@ def test_period_names_the_month_of_a_file_that_states_none(tmp_path):
     assert imported.returncode == 0 and json.loads(imported.stdout)["added"] == [["Phòng Tư pháp", "2019-03"]]
     same_month = cli("check", str(path), "--period", "2019-03..2019-03", "--json")
     assert same_month.returncode == 0
+    quarter = cli("check", str(path), "--period", "2019-01..2019-03", "--json")
+    assert quarter.returncode == 0, quarter.stdout
+    assert json.loads(quarter.stdout)["stats"]["periods"] == ["2019-01..2019-03"]
+    assert "Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng 01–03/2019." in \
+        [w["message"] for w in json.loads(quarter.stdout)["warnings"]]
 
 
 @pytest.mark.parametrize("value, message", [
     ("2019-13", "kỳ “2019-13” không đúng dạng YYYY-MM (ví dụ 2019-01)"),
     ("03/2019", "kỳ “03/2019” không đúng dạng YYYY-MM (ví dụ 2019-01)"),
-    ("2019-01..2019-03", "kỳ nhiều tháng “2019-01..2019-03” chưa được hỗ trợ: số liệu được lưu theo từng tháng; "
-                         "hãy nhập từng tháng một"),
+    ("2019-03..2019-01", "kỳ “2019-03..2019-01” không hợp lệ: kỳ nhiều tháng phải trong cùng một năm, tháng đầu "
+                         "trước tháng cuối (ví dụ 2019-01..2019-03)"),
+    ("2018-12..2019-02", "kỳ “2018-12..2019-02” không hợp lệ: kỳ nhiều tháng phải trong cùng một năm, tháng đầu "
+                         "trước tháng cuối (ví dụ 2019-01..2019-03)"),
 ])
 def test_a_period_the_cli_cannot_take_is_a_usage_error(tmp_path, value, message):
     path = tmp_path / "x.xlsx"

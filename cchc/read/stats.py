@@ -1023,7 +1023,7 @@ def _empty_records() -> pd.DataFrame:
 
 
 def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, filename: str = "",
-                        period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
+                        period: tuple[int, ...] | None = None, mappings: list[dict] | None = None,
                         forced: bool = False) -> StatsResult:
     """Read the statistics of an already loaded workbook (see read_stats). `period`: the (year, month) the user
     named for a file that states no period of its own. `mappings`: saved column mappings ({"name", "signature",
@@ -1191,7 +1191,7 @@ def _file_period(filename: str) -> _Period:
 
 
 def _sheet_periods(tables, filename: str, findings: Findings,
-                   stated: tuple[int, int] | None = None,
+                   stated: tuple[int, ...] | None = None,
                    period_missing: list[str] | None = None) -> dict[str, _Period | None]:
     """The period each sheet gives in its title or name (used when rows have no period column).
 
@@ -1235,25 +1235,27 @@ def _sheet_periods(tables, filename: str, findings: Findings,
         if period.month is None and file_period.month is not None and len(tables) == 1:
             period.month = file_period.month
             period.year = period.year or file_period.year
-        if stated is not None and period.month is not None and period.year is not None and \
-                (period.year, period.month) != stated:
-            findings.error(f"Tệp ghi kỳ báo cáo tháng {period.month:02d}/{period.year} nhưng kỳ đã chọn là tháng "
-                           f"{stated[1]:02d}/{stated[0]}. Hãy bỏ chọn kỳ, hoặc kiểm tra lại tệp.", sheet.name,
-                           *(period.cell or (header.top + 1, None)))
-            result[sheet.name] = None
-            continue
-        if stated is not None and period.month is None and period.multi and period.span:
-            findings.error(f"Tệp ghi kỳ báo cáo {_span_text(period.span, period.year)} nhưng kỳ đã chọn là tháng "
-                           f"{stated[1]:02d}/{stated[0]}. Hãy bỏ chọn kỳ, hoặc kiểm tra lại tệp.", sheet.name,
-                           *(period.cell or (header.top + 1, None)))
-            result[sheet.name] = None
-            continue
-        if stated is not None and (period.month is None and not period.multi or
-                                   period.month == stated[1] and period.year is None):
-            findings.warn(f"Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng {stated[1]:02d}/{stated[0]}.",
-                          sheet.name, header.top + 1)
-            result[sheet.name] = _Period(stated[0], stated[1])
-            continue
+        if stated is not None:
+            # what the user named: (year, month) or a span (year, first month, last month)
+            named_months = (stated[1], stated[2] if len(stated) > 2 else stated[1])
+            named_text = (f"tháng {stated[1]:02d}/{stated[0]}" if named_months[0] == named_months[1]
+                          else _span_text(named_months, stated[0]))
+            file_months = (period.month, period.month) if period.month is not None else period.span
+            states = period.month is not None and period.year is not None or period.multi and period.span
+            if states and (period.year not in (None, stated[0]) or file_months != named_months):
+                file_text = (f"tháng {period.month:02d}/{period.year}" if period.month is not None
+                             else _span_text(period.span, period.year))
+                findings.error(f"Tệp ghi kỳ báo cáo {file_text} nhưng kỳ đã chọn là {named_text}. Hãy bỏ chọn kỳ, "
+                               "hoặc kiểm tra lại tệp.", sheet.name, *(period.cell or (header.top + 1, None)))
+                result[sheet.name] = None
+                continue
+            if not period.multi or file_months == named_months:
+                if not states or period.year is None:
+                    findings.warn(f"Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: {named_text}.",
+                                  sheet.name, header.top + 1)
+                result[sheet.name] = (_Period(stated[0], stated[1]) if named_months[0] == named_months[1] else
+                                      _Period(stated[0], None, True, span=named_months))
+                continue
         if period.month is None:
             others = any(result[s.name] is not None and result[s.name].month is not None
                          or MONTH in h.roles for s, h in tables if s is not sheet)

@@ -79,3 +79,24 @@ def test_a_month_without_a_year_takes_the_named_year():
     result = check_file(_file(["Kỳ báo cáo: Tháng 04"]), "x.xlsx", period=(2020, 4))
     assert result.ok, result.findings.errors
     assert result.stats.records["period"].tolist() == ["2020-04"]
+
+
+def test_the_user_names_a_span_for_a_file_that_states_none():
+    result = check_file(_file(), "export.xlsx", period=(2019, 1, 3))
+    assert result.ok, result.findings.errors
+    assert result.stats.records["period"].tolist() == ["2019-01..2019-03"]
+    assert [w.message for w in result.findings.warnings] == [
+        "Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng 01–03/2019."]
+
+
+def test_a_named_span_never_overrides_the_month_or_span_the_file_states():
+    month = check_file(_file(["Kỳ báo cáo: Tháng 01 năm 2019"]), "x.xlsx", period=(2019, 1, 3))
+    assert [e.message for e in month.findings.errors] == [
+        "Tệp ghi kỳ báo cáo tháng 01/2019 nhưng kỳ đã chọn là tháng 01–03/2019. Hãy bỏ chọn kỳ, hoặc kiểm tra lại tệp."]
+    other = check_file(_file(["Kỳ báo cáo: Quý II năm 2019"]), "x.xlsx", period=(2019, 1, 3))
+    assert [e.message for e in other.findings.errors] == [
+        "Tệp ghi kỳ báo cáo tháng 04–06/2019 nhưng kỳ đã chọn là tháng 01–03/2019. Hãy bỏ chọn kỳ, hoặc kiểm tra lại "
+        "tệp."]
+    same = check_file(_file(["Kỳ báo cáo: Quý I năm 2019"]), "x.xlsx", period=(2019, 1, 3))
+    assert same.ok and same.stats.records["period"].tolist() == ["2019-01..2019-03"]
+    assert same.findings.warnings == []
