@@ -111,6 +111,14 @@ def _describe(result) -> str:
         periods = sorted(records["period"].unique()) if len(records) else []
         span = f"{periods[0]} đến {periods[-1]}" if periods else "không có kỳ nào"
         return f"Thống kê TTHC: {records['unit'].nunique()} đơn vị, {len(periods)} kỳ ({span}), {len(records)} dòng."
+    if result.kind == "progress" and result.progress is not None:
+        records = result.progress.records
+        return (f"Báo cáo tiến độ: {len(records)} báo cáo, {records['code'].nunique()} tiêu chí, "
+                f"{records['period'].nunique()} kỳ.")
+    if result.kind == "procedures" and result.procedures is not None:
+        records = result.procedures.records
+        years = ", ".join(str(int(y)) for y in sorted(records["year"].unique()))
+        return f"Số liệu thủ tục: {records['unit'].nunique()} đơn vị, năm {years}."
     return ""
 
 
@@ -204,8 +212,14 @@ def _read_password(from_stdin: bool) -> str | None:
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Mật khẩu: ")
-    if first != getpass.getpass("Nhập lại mật khẩu: "):
+    try:
+        first = getpass.getpass("Mật khẩu: ")
+        again = getpass.getpass("Nhập lại mật khẩu: ")
+    except EOFError:  # input closed (a script without --password-stdin): say so, not an unexpected error
+        sys.stderr.write("\nKhông đọc được mật khẩu (đầu vào đã đóng). Dùng --password-stdin để đọc từ đầu vào "
+                         "chuẩn.\n")
+        return None
+    if first != again:
         sys.stderr.write("Hai lần nhập mật khẩu không khớp.\n")
         return None
     return first

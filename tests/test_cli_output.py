@@ -126,3 +126,30 @@ def test_ctrl_c_at_the_password_prompt_exits_130_quietly(tmp_path):
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert (process.returncode, out, err) == (130, "", "")
+
+
+def test_a_valid_progress_or_procedures_file_is_described_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from support import DATA, ROOT
+
+    for name, line in (("tien_do_2019_minh_hoa.xlsx", "HỢP LỆ. Báo cáo tiến độ: "),
+                       ("thu_tuc_2019_minh_hoa.xlsx", "HỢP LỆ. Số liệu thủ tục: ")):
+        done = subprocess.run([sys.executable, "-m", "cchc", "check", str(DATA / name)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+        last = done.stdout.strip().splitlines()[-1]
+        assert done.returncode == 0 and last.startswith(line) and last != line.strip(), done.stdout
+
+
+def test_a_closed_input_at_the_password_prompt_is_said_not_a_crash(tmp_path):
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "cchc", "user", "add", "nv", "--db",
+                           f"sqlite:///{tmp_path / 'u.sqlite'}"], capture_output=True, text=True, cwd=ROOT,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    assert "Không đọc được mật khẩu (đầu vào đã đóng). Dùng --password-stdin để đọc từ đầu vào chuẩn." in done.stderr
+    assert "EOFError" not in done.stderr and done.returncode != 0

@@ -372,8 +372,6 @@ def describe_import(summary: dict) -> str:
     if "to" in summary:
         return (f"Đưa dữ liệu về như sau lần {summary['to']}: hủy {len(summary.get('reverted', []))}, khôi phục "
                 f"{len(summary.get('restored', []))} lần")
-    if "progress" in summary:
-        return f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
     if "procedure_units" in summary:
         return f"Số liệu thủ tục: {summary['procedure_units']} đơn vị, năm {', '.join(map(str, summary['years']))}"
     if "mapping" in summary:
