@@ -27,8 +27,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
-from support import ROOT
+from support import ROOT, SheetSpec, book
 
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
@@ -281,6 +282,48 @@ def test_upload_statistics_and_see_its_months(own_server, page, tmp_path):
     assert {"01/2020", "02/2020", "03/2020"} <= set(months), months
     assert "04/2020" not in months
     shot(page, "giai-quyet-2020")
+
+
+def test_the_user_maps_a_column_in_the_browser_and_saves_it(own_server, page, tmp_path):
+    header = ["Đơn vị", "Số đầu kỳ", "Tiếp nhận trong kỳ", "Đã giải quyết", "Đúng hạn", "Quá hạn"]
+    workbook = tmp_path / "cong_dvc_t01.xlsx"
+    workbook.write_bytes(book(SheetSpec("T01-2020", [header, ["Phòng Tư pháp", 5, 25, 20, 18, 2]])))
+    open_page(page, f"{own_server['base']}/du-lieu")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(workbook))
+    expect(page.get_by_text("Cách đọc các cột (cần chọn)")).to_be_visible()
+    idle(page)
+    assert "Tệp bị từ chối" in body_text(page)
+    editor = page.get_by_test_id("stExpander").get_by_test_id("stDataFrame").first
+    editor.scroll_into_view_if_needed()
+    wait_still(page, "[data-testid='stExpander'] [data-testid='stDataFrame']")
+    box = editor.bounding_box()
+    # the "Đọc là" cell of row B ("Số đầu kỳ"): the grid draws rows 35 px high under a 35 px header
+    page.mouse.dblclick(box["x"] + box["width"] * 0.8, box["y"] + 35 * 2 + 17)
+    expect(page.get_by_role("option", name="Tên đơn vị")).to_be_visible()  # the select editor's list of fields
+    page.keyboard.type("Từ kỳ trước")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("option", name="Tên đơn vị")).to_be_hidden()  # the choice is made: the list closes
+    # an edit reruns the script: wait for that run to start and end, so the button is pressed on the new value
+    try:
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
+    except PlaywrightTimeout:
+        pass  # the run was over before it could be seen
+    idle(page)
+    page.get_by_role("button", name="Xem trước với cách đọc này").click()
+    confirm = page.get_by_role("button", name="Xác nhận nhập dữ liệu")
+    expect(confirm).to_be_visible()
+    idle(page)
+    assert "Tệp bị từ chối" not in body_text(page)
+    page.get_by_label("Tên cách đọc (để dùng lại)").fill("Cổng DVC tỉnh")
+    page.get_by_label("Tên cách đọc (để dùng lại)").press("Enter")
+    idle(page)
+    page.get_by_role("button", name="Lưu cách đọc").click()
+    expect(page.get_by_text("Đã lưu cách đọc cột “Cổng DVC tỉnh”")).to_be_visible()
+    stored = Store(own_server["url"])
+    mapping = stored.saved_mappings()
+    stored.dispose()
+    assert [(m["name"], m["columns"]["Số đầu kỳ"]) for m in mapping] == [("Cổng DVC tỉnh", "received_carried")]
+    shot(page, "du-lieu-cach-doc-cot")
 
 
 def test_agency_opens_by_link(server, page):
