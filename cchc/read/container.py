@@ -664,13 +664,9 @@ class _SlowSheetScan(_XmlGuard):
             if r is not None:
                 row = self._ref(r, need_column=False)[0]
                 self.row_index = row
-            if attrs.get("hidden") in ("1", "true"):
-                self.facts.hidden_rows.append(self.row_index + 1)
+            self._note_hidden(local, attrs)
         elif local == "col":
-            if attrs.get("hidden") in ("1", "true") and (attrs.get("min") or "").isdigit():
-                low = int(attrs["min"])
-                high = int(attrs["max"]) if (attrs.get("max") or "").isdigit() else low
-                self.facts.hidden_cols.extend(range(low, min(high, EXCEL_MAX_COLUMNS) + 1))
+            self._note_hidden(local, attrs)
         elif local == "c":
             r = attrs.get("r")
             if r is not None:
@@ -684,6 +680,17 @@ class _SlowSheetScan(_XmlGuard):
             self.depth = 0
         elif local == "mergeCell":
             self.facts.merges += 1
+
+    def _note_hidden(self, local: str, attrs: dict) -> None:
+        """A row or column Excel does not show (`hidden="1"`), 1-based."""
+        if attrs.get("hidden") not in ("1", "true"):
+            return
+        if local == "row":
+            self.facts.hidden_rows.append(self.row_index + 1)
+        elif (attrs.get("min") or "").isdigit():
+            low = int(attrs["min"])
+            high = int(attrs["max"]) if (attrs.get("max") or "").isdigit() else low
+            self.facts.hidden_cols.extend(range(low, min(high, EXCEL_MAX_COLUMNS) + 1))
 
     def text(self, data):
         if self.cell is not None and self.depth == 1 and self.child == "v":

@@ -187,3 +187,37 @@ def test_a_column_hidden_in_libreoffice_is_left_out_and_named():
     assert "received_bcci" not in result.stats.present_fields  # L, "Tiếp nhận qua BCCI", is hidden
     assert ("Số liệu", "1 cột bị ẩn (L) không được đọc: chỉ đọc số liệu thấy được trong Excel. Nếu cần các cột "
             "này, hãy bỏ ẩn rồi tải lên lại.") in _warnings(result)
+
+
+def _with_cols(data: bytes, cols: bytes, slow: bool = False) -> bytes:
+    """The first sheet with a <cols> block of its own (and, slow, rows without r="…": the tag-by-tag path)."""
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb"<cols>.*?</cols>", b"", xml)
+        xml = xml.replace(b"<sheetData", b"<cols>" + cols + b"</cols><sheetData", 1)
+        return re.sub(rb'<row r="\d+"', b"<row", xml) if slow else xml
+    return _rewrite_sheet_xml(data, change)
+
+
+@pytest.mark.parametrize("slow", [False, True])
+@pytest.mark.parametrize("cols, hidden", [
+    (b'<col min="2" max="3" width="9" hidden="1"/>', [2, 3]),  # a range: B and C
+    (b'<col min="5" hidden="1"/>', [5]),  # no max: the one column
+    (b'<col min="2" max="2" width="9"/><col min="4" max="4" hidden="true"/>', [4]),
+    (b'<col min="2" max="3" hidden="0"/>', []),
+])
+def test_hidden_columns_however_they_are_written(cols, hidden, slow):
+    data = _with_cols(_template([("Phòng Tư pháp", figures()), ("Phòng Nội vụ", figures())]), cols, slow)
+    sheet = load_workbook(data).sheets[0]
+    assert sheet.hidden_cols == hidden
+    for col in hidden:
+        assert all(row[col - 1] is None for row in sheet.rows)
+    assert sheet.rows[1][0] == "Phòng Tư pháp"
+
+
+def test_a_hidden_row_on_the_tag_by_tag_path_is_counted_from_its_position():
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="\d+"', b"<row", xml)
+        return xml.replace(b'<row><c r="A2"', b'<row hidden="true"><c r="A2"', 1)
+
+    data = _rewrite_sheet_xml(_template([("Phòng Tư pháp", figures()), ("Phòng Nội vụ", figures())]), change)
+    assert load_workbook(data).sheets[0].hidden_rows == [2]
