@@ -221,3 +221,27 @@ def test_a_hidden_row_on_the_tag_by_tag_path_is_counted_from_its_position():
 
     data = _rewrite_sheet_xml(_template([("Phòng Tư pháp", figures()), ("Phòng Nội vụ", figures())]), change)
     assert load_workbook(data).sheets[0].hidden_rows == [2]
+
+
+def test_an_empty_hidden_row_or_column_inside_the_table_says_nothing():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    ws.append(["Đơn vị", "Năm", "Tháng", None, "Tổng số hồ sơ tiếp nhận"])  # D is empty
+    ws.append([])  # row 2 is empty
+    ws.append(["Phòng Tư pháp", 2019, 1, None, 5])
+    ws.row_dimensions[2].hidden = True
+    ws.column_dimensions["D"].hidden = True
+    out = io.BytesIO()
+    wb.save(out)
+    workbook = load_workbook(out.getvalue())
+    assert (workbook.sheets[0].hidden_rows, workbook.sheets[0].hidden_cols) == ([], [])
+    assert workbook.notices() == []
+
+
+def test_an_html_export_of_several_tables_names_them_all():
+    from cchc.read.grid import Sheet, Workbook
+
+    workbook = Workbook(sheets=[Sheet("Bảng 1", [["a"]]), Sheet("Bảng 2", [["b"]])], html=True)
+    assert workbook.notices() == [("Tệp là trang web (HTML) được đặt tên như tệp Excel, như nhiều phần mềm một cửa "
+                                   "xuất ra; đã đọc 2 bảng trong trang (Bảng 1, Bảng 2).", None)]
