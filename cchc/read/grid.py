@@ -37,7 +37,7 @@ from .container import (
     inspect_upload,
 )
 from .html import read_html_tables
-from .legacy import convert_cell, encoding_of_font, guess_encoding, uppercase_font
+from .legacy import convert_cell, encoding_of_font, guess_encoding, is_unicode_vietnamese, uppercase_font
 
 
 @dataclass
@@ -126,8 +126,8 @@ def _workbook_fonts(upload) -> list[str]:
 def _convert_legacy(rows: list[list], fonts: list[str]) -> tuple[str, str | None] | None:
     """Convert a sheet typed in TCVN3 or VNI to Unicode in place, when its characters say so; (encoding, font)."""
     texts = list(dict.fromkeys(v for row in rows[:_LEGACY_ROWS] for v in row if isinstance(v, str) and not v.isascii()))
-    if not texts:
-        return None
+    if not texts or sum(map(is_unicode_vietnamese, texts)) * 2 >= len(texts):
+        return None  # typed in Unicode (ơ, ư, đ, ạ … exist in no legacy cell): nothing to tell
     encoding = guess_encoding(texts)
     if encoding is None:
         return None

@@ -137,7 +137,7 @@ _UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u0
                            "\u1ea0-\u1ef9\u0300-\u036f]")
 
 
-def _is_unicode_vietnamese(text: str) -> bool:
+def is_unicode_vietnamese(text: str) -> bool:
     return _UNICODE_ONLY.search(text) is not None
 
 
@@ -154,7 +154,7 @@ def tcvn3_to_unicode(text: str, upper: bool = False) -> str:
 
     A text already holding Unicode-only Vietnamese characters is returned unchanged (NFC); see the module notes.
     """
-    if _is_unicode_vietnamese(text):
+    if is_unicode_vietnamese(text):
         return unicodedata.normalize("NFC", text)
     converted = text.translate(_TCVN3_TRANSLATION)
     if upper:
@@ -167,7 +167,7 @@ def vni_to_unicode(text: str) -> str:
 
     A text already holding Unicode-only Vietnamese characters is returned unchanged (NFC); see the module notes.
     """
-    if _is_unicode_vietnamese(text):
+    if is_unicode_vietnamese(text):
         return unicodedata.normalize("NFC", text)
     converted = _VNI_PATTERN.sub(lambda m: _VNI_TO_UNICODE[m.group()], text)
     return unicodedata.normalize("NFC", converted)
@@ -339,7 +339,7 @@ def _words(texts: list[str]) -> list[tuple[str, bool]]:
         if not isinstance(text, str):
             continue
         text = unicodedata.normalize("NFC", text)
-        unicode_text = _is_unicode_vietnamese(text)
+        unicode_text = is_unicode_vietnamese(text)
         for word in _WORD.findall(text):
             if word.isascii():
                 continue  # the same in every reading
