@@ -187,6 +187,13 @@ def _not_a_workbook(data: bytes, filename: str) -> WorkbookRefused:
 
 def _ole_names(data: bytes) -> set[str] | None:
     """Names of the streams and storages of a compound file, or None if its directory cannot be followed."""
+    found = _ole_directory(data)
+    return None if found is None else {name for name, _, _, _ in found[0]}
+
+
+def _ole_directory(data: bytes):
+    """(entries [(name, type, first sector, size)], read(first sector, size) → bytes) of a compound file, or None
+    when its directory cannot be followed. Every chain is bounded by the file's own size."""
     try:
         if len(data) < 512:
             return None
@@ -213,21 +220,84 @@ def _ole_names(data: bytes) -> set[str] | None:
         fat: list[int] = []
         for s in fat_sectors:
             fat.extend(struct.unpack(f"<{per}I", sector(s)))
-        names: set[str] = set()
+        entries: list[tuple[str, int, int, int]] = []
         current, steps = first_dir, 0
         while current < 0xFFFFFFFA:
             block = sector(current)
             for off in range(0, sector_size, 128):
                 length = struct.unpack_from("<H", block, off + 64)[0]
                 if 2 <= length <= 64:
-                    names.add(block[off:off + length - 2].decode("utf-16-le", "replace"))
+                    start, size = struct.unpack_from("<II", block, off + 116)
+                    entries.append((block[off:off + length - 2].decode("utf-16-le", "replace"), block[off + 66],
+                                    start, size))
             steps += 1
             if current >= len(fat) or steps > 100_000:
                 return None
             current = fat[current]
-        return names
+
+        def read(first: int, size: int) -> bytes:
+            out, current, limit = [], first, len(data) // sector_size + 1
+            while current < 0xFFFFFFFA and len(out) < limit and len(out) * sector_size < size:
+                out.append(sector(current))
+                current = fat[current] if current < len(fat) else 0xFFFFFFFE
+            return b"".join(out)[:size]
+
+        return entries, read
     except (ValueError, struct.error, IndexError):
         return None
+
+
+_MINI_STREAM_CUTOFF = 4096
+
+
+def _xls_hidden(data: bytes) -> dict[str, tuple[list[int], list[int]]]:
+    """The rows and columns each sheet of a legacy .xls hides (MS-XLS: ROW fDyZero, COLINFO fHidden), 1-based.
+
+    A workbook stream kept in the mini stream (under 4 KB: no real table) or one that cannot be followed gives
+    nothing; every loop is bounded by the stream's length."""
+    try:
+        found = _ole_directory(data)
+        if found is None:
+            return {}
+        entries, read = found
+        entry = next((e for e in entries if e[0] in ("Workbook", "Book") and e[1] == 2), None)
+        if entry is None or entry[3] < _MINI_STREAM_CUTOFF:
+            return {}
+        stream = read(entry[2], entry[3])
+        sheets: list[tuple[str, int]] = []
+        for typ, payload in _biff_records(stream, 0):
+            if typ == 0x0085 and len(payload) >= 8 and payload[5] == 0:  # BOUNDSHEET8 of a worksheet
+                count, high = payload[6], payload[7] & 1
+                raw = payload[8:8 + count * (2 if high else 1)]
+                sheets.append((raw.decode("utf-16-le" if high else "latin-1", "replace"),
+                               struct.unpack_from("<I", payload, 0)[0]))
+            elif typ == 0x000A:
+                break
+        hidden: dict[str, tuple[list[int], list[int]]] = {}
+        for name, offset in sheets:
+            rows, cols = [], []
+            for typ, payload in _biff_records(stream, offset):
+                if typ == 0x0208 and len(payload) >= 16 and struct.unpack_from("<H", payload, 12)[0] & 0x20:
+                    rows.append(struct.unpack_from("<H", payload, 0)[0] + 1)
+                elif typ == 0x007D and len(payload) >= 10 and struct.unpack_from("<H", payload, 8)[0] & 1:
+                    first, last = struct.unpack_from("<HH", payload, 0)
+                    cols.extend(range(first + 1, min(last, 255) + 2))
+                elif typ == 0x000A:
+                    break
+            if rows or cols:
+                hidden[name] = (sorted(set(rows)), sorted(set(cols)))
+        return hidden
+    except (ValueError, struct.error, IndexError):
+        return {}
+
+
+def _biff_records(stream: bytes, offset: int):
+    """(type, payload) of the BIFF records from `offset` to the end of the stream."""
+    pos = offset
+    while 0 <= pos and pos + 4 <= len(stream):
+        typ, length = struct.unpack_from("<HH", stream, pos)
+        yield typ, stream[pos + 4:pos + 4 + length]
+        pos += 4 + length
 
 
 def _biff_password(data: bytes) -> bool:
@@ -1336,7 +1406,7 @@ class Upload:
     data: bytes
     format: str  # "xlsx" | "ods" | "xls" | "html" (an HTML table saved with an Excel name)
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name → ["C5", ...]
-    # sheet name → (rows, columns) Excel or LibreOffice hides, 1-based; known for .xlsx and .ods
+    # sheet name → (rows, columns) Excel or LibreOffice hides, 1-based; known for .xlsx, .ods and .xls
     hidden: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _view: memoryview | None = None
     _parts: dict | None = None
@@ -1370,7 +1440,7 @@ def inspect_upload(data: bytes, filename: str = "") -> Upload:
         return Upload(data, "ods", hidden=_scan_ods(view, parts))
     if data.startswith(_OLE_MAGIC):
         _check_ole(data, filename)
-        return Upload(data, "xls")
+        return Upload(data, "xls", hidden=_xls_hidden(data))
     from .html import looks_like_html  # here, not at the top: html.py builds on this module's limits
 
     if looks_like_html(data):  # "Xuất Excel" of many one-stop systems: an HTML table named .xls

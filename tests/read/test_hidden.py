@@ -245,3 +245,40 @@ def test_an_html_export_of_several_tables_names_them_all():
     workbook = Workbook(sheets=[Sheet("Bảng 1", [["a"]]), Sheet("Bảng 2", [["b"]])], html=True)
     assert workbook.notices() == [("Tệp là trang web (HTML) được đặt tên như tệp Excel, như nhiều phần mềm một cửa "
                                    "xuất ra; đã đọc 2 bảng trong trang (Bảng 1, Bảng 2).", None)]
+
+
+def _xls(rows: list[list], hidden_rows=(), hidden_cols=()) -> bytes:
+    """A one-sheet .xls (the BIFF8 and compound-file writers of tests/read/test_container.py) with ROW records
+    marked hidden (fDyZero) and a COLINFO record hiding a column range."""
+    import struct
+
+    from tests.read.test_container import biff8, compound_file
+
+    stream = biff8(rows)
+    extra = b""
+    for r in hidden_rows:  # ROW: rw, colMic, colMac, miyRw, reserved, unused, grbit (0x20 = hidden), ixfe
+        extra += struct.pack("<HH", 0x0208, 16) + struct.pack("<HHHHHHHH", r - 1, 0, 3, 255, 0, 0, 0x20 | 0x100, 15)
+    for first, last in hidden_cols:  # COLINFO: colFirst, colLast, coldx, ixfe, options (1 = hidden), unused
+        extra += struct.pack("<HH", 0x007D, 12) + struct.pack("<HHHHHH", first - 1, last - 1, 0, 15, 1, 0)
+    sheet_bof = stream.index(struct.pack("<HH", 0x0809, 16), 4)
+    dimensions_end = sheet_bof + 4 + 16 + 4 + 14  # BOF, then DIMENSIONS
+    return compound_file({"Workbook": stream[:dimensions_end] + extra + stream[dimensions_end:]})
+
+
+def test_rows_and_columns_hidden_in_a_legacy_xls_are_left_out_and_named():
+    rows = [["Đơn vị", "Năm", "Tháng"], ["Phòng Tư pháp", 2019, 1], ["Ia Tul", 2019, 2], ["Phòng Nội vụ", 2019, 3]]
+    workbook = load_workbook(_xls(rows, hidden_rows=[3], hidden_cols=[(2, 2)]), "thong_ke.xls")
+    sheet = workbook.sheets[0]
+    assert (sheet.hidden_rows, sheet.hidden_cols) == ([3], [2])
+    assert [row[0] for row in sheet.rows] == ["Đơn vị", "Phòng Tư pháp", None, "Phòng Nội vụ"]
+    assert [row[1] for row in sheet.rows] == [None, None, None, None]
+    assert [message for message, _ in workbook.notices()] == [
+        "1 " + HIDDEN_ROWS.format(rows="3"),
+        "1 cột bị ẩn (B) không được đọc: chỉ đọc số liệu thấy được trong Excel. Nếu cần các cột này, hãy bỏ ẩn rồi "
+        "tải lên lại."]
+
+
+def test_a_legacy_xls_without_hidden_rows_is_read_whole():
+    rows = [["Đơn vị", "Năm"], ["Phòng Tư pháp", 2019]]
+    workbook = load_workbook(_xls(rows), "thong_ke.xls")
+    assert workbook.sheets[0].rows[1][0] == "Phòng Tư pháp" and workbook.notices() == []
