@@ -173,7 +173,7 @@ def agencies_not_allowed(result: CheckResult, account) -> list[str]:
 
 
 def store_checked(store: Store, result: CheckResult, data: bytes, filename: str, user: str | None = None,
-                  illustrative: bool = False, account=None) -> ImportOutcome:
+                  illustrative: bool = False, account=None, replace_overlaps: bool = False) -> ImportOutcome:
     """Store a file that passed its check (one transaction). With an account, a progress file whose rows belong to
     agencies the account may not report for is refused (PermissionError) before anything is written."""
     if not result.ok:
@@ -186,7 +186,7 @@ def store_checked(store: Store, result: CheckResult, data: bytes, filename: str,
         return store.import_progress(result.progress.records, data, filename, user, illustrative)
     if result.kind == "procedures":
         return store.import_procedures(result.procedures.records, data, filename, user, illustrative)
-    return store.import_stats(result.stats.records, data, filename, user, illustrative)
+    return store.import_stats(result.stats.records, data, filename, user, illustrative, replace_overlaps)
 
 
 def import_file(store: Store, data: bytes, filename: str = "", user: str | None = None,

@@ -167,17 +167,24 @@ if upload is not None:
                              .sort_values(["Thao tác", second, first]), height=300)
         others = agencies_not_allowed(result, common.current_account())
         conflicts = preview.get("conflicts") or []
+        replace_overlaps = False
         if conflicts:
-            st.error(f"Tệp có số liệu chồng kỳ với số liệu đã lưu ({len(conflicts)} trường hợp): một tháng không được "
-                     "tính hai lần, nên không có gì được lưu.", icon=":material/block:")
+            st.warning(f"Tệp có số liệu chồng kỳ với số liệu đã lưu ({len(conflicts)} trường hợp): một tháng không "
+                       "được tính hai lần.", icon=":material/warning:")
             common.dataframe(pd.DataFrame({"Nội dung": conflict_messages(conflicts)}), height=200)
+            choice = st.radio("Với số liệu chồng kỳ", ["Không nhập tệp này", "Thay thế số liệu đã lưu bị chồng"],
+                              key=f"overlap_{sha}", horizontal=True,
+                              help="Số liệu bị thay thế vẫn giữ trong lịch sử và trở lại nếu hủy lần nhập này.")
+            replace_overlaps = choice == "Thay thế số liệu đã lưu bị chồng"
+        if conflicts and not replace_overlaps:
+            pass  # nothing can be stored until the user chooses to replace
         elif others:
             st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
                      f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
                      icon=":material/block:")
         elif st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
             outcome = store_checked(store, result, data, upload.name, user=common.current_user(),
-                                    account=common.current_account())
+                                    account=common.current_account(), replace_overlaps=replace_overlaps)
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
             if result.kind in PREVIEW_WORDS:

@@ -367,8 +367,10 @@ def describe_import(summary: dict) -> str:
         periods = summary.get("periods") or []
         span = (f"{fmt.period_label(periods[0])}–{fmt.period_label(periods[-1])}" if len(periods) > 1
                 else fmt.period_label(periods[0]) if periods else "")
+        overlaps = len(summary.get("overlaps_replaced") or [])
         return (f"{summary['units']} đơn vị, {span}: thêm {summary.get('added', 0)}, thay thế "
-                f"{summary.get('replaced', 0)} đơn vị-tháng")
+                f"{summary.get('replaced', 0)} đơn vị-tháng"
+                + (f"; thay thế {overlaps} bản ghi chồng kỳ" if overlaps else ""))
     if "to" in summary:
         return (f"Đưa dữ liệu về như sau lần {summary['to']}: hủy {len(summary.get('reverted', []))}, khôi phục "
                 f"{len(summary.get('restored', []))} lần")

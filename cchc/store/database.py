@@ -125,6 +125,8 @@ stats_rows = sa.Table(
     sa.Column("period", sa.String(7), nullable=False),  # "YYYY-MM", sorts as text; a span's first month
     # a span's last month ("Quý I/2019": period 2019-01, period_end 2019-03); NULL for one month: migration 0004
     sa.Column("period_end", sa.String(7), nullable=True),
+    # the import that replaced this row because its span overlapped (the user chose to replace): migration 0004
+    sa.Column("superseded_by", sa.Integer, nullable=True),
     sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
     *(sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in STATS_FIELDS),
     sa.Index("ix_stats_current_period", "current", "period"),
@@ -371,24 +373,33 @@ class Store:
             return self._stats_keys(conn, records)[2]
 
     def import_stats(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
-                     illustrative: bool = False) -> ImportOutcome:
+                     illustrative: bool = False, replace_overlaps: bool = False) -> ImportOutcome:
         """Store statistics rows in one transaction; rows for unit-periods already stored supersede them. A span
         that overlaps stored months of the same unit (or months a stored span covers) is refused: PeriodConflict,
-        before anything is written."""
+        before anything is written; unless `replace_overlaps` (the user chose to replace): the overlapped rows
+        are then superseded by this import, and come back if it is undone."""
         rows = records[["unit", "level", "year", "month", "period", *STATS_FIELDS]].copy()
         split = [_split_period(p) for p in rows["period"]]
         rows["period"] = [s for s, _ in split]
         rows["period_end"] = [e for _, e in split]
         with self._write() as conn:
             keys, existing, conflicts = self._stats_keys(conn, records)
-            if conflicts:
+            if conflicts and not replace_overlaps:
                 raise PeriodConflict(conflicts)
             replaced = [k for k in keys if k in existing]
             added = [k for k in keys if k not in existing]
             periods = sorted({p for _, p in keys})
             summary = {"rows": len(rows), "units": int(rows["unit"].nunique()), "periods": periods,
                        "added": len(added), "replaced": len(replaced)}
+            if conflicts:
+                summary["overlaps_replaced"] = [[u, old] for u, old in sorted({(u, old) for u, _, old in conflicts})]
             import_id = self._record_import(conn, "stats", data, filename, user, illustrative, summary)
+            for unit, old in sorted({(u, old) for u, _, old in conflicts}):
+                start, end = _split_period(old)
+                same_end = stats_rows.c.period_end.is_(None) if end is None else stats_rows.c.period_end == end
+                conn.execute(stats_rows.update().where(
+                    stats_rows.c.current, stats_rows.c.unit == unit, stats_rows.c.period == start, same_end)
+                    .values(current=False, superseded_by=import_id))
             if replaced:
                 by_period: dict[str, list[str]] = {}
                 for unit, label in replaced:
@@ -820,7 +831,10 @@ def _recompute_current(conn) -> None:
         inner = table.alias("candidate")
         newest = sa.select(sa.func.max(inner.c.id)).where(~inner.c.import_id.in_(undone)).group_by(
             *(inner.c[k] for k in keys))
-        conn.execute(table.update().values(current=table.c.id.in_(newest)))
+        current = table.c.id.in_(newest)
+        if "superseded_by" in table.c:  # replaced by an overlapping span: current again once that import is undone
+            current = current & (table.c.superseded_by.is_(None) | table.c.superseded_by.in_(undone))
+        conn.execute(table.update().values(current=current))
 
 
 def _describe_key(table_name: str, key: list) -> str:

@@ -471,3 +471,31 @@ def test_a_quarter_counts_in_the_totals_and_is_named_beside_the_monthly_chart(tm
     assert at.metric[1].value == "40"  # 30 resolved in the quarter + 10 in April
     spec = chart_titled(at, "đúng hạn theo tháng")
     assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-04"]
+
+
+def test_a_quarter_over_stored_months_is_held_until_the_user_chooses_to_replace(tmp_path, use_db):
+    import hashlib
+
+    from cchc.ingest import import_file
+
+    url = f"sqlite:///{tmp_path / 'overlap.sqlite'}"
+    header = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
+              "Giải quyết quá hạn"]
+    result, outcome = import_file(Store(url), book(SheetSpec("T02-2019", [header, ["Phòng Tư pháp", 12, 10, 9, 1]])),
+                                  "t02.xlsx")
+    assert outcome is not None
+    use_db(url)
+    quarter = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I năm 2019"], [], header, ["Phòng Tư pháp", 36, 30, 27, 3]]))
+    sha = hashlib.sha256(quarter).hexdigest()
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("quy1.xlsx", quarter, "application/octet-stream"))
+    at.run()
+    assert any("số liệu chồng kỳ với số liệu đã lưu (1 trường hợp)" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "confirm_import"]  # nothing can be stored before choosing
+    at.radio(key=f"overlap_{sha}").set_value("Thay thế số liệu đã lưu bị chồng")
+    at.run()
+    at.button(key="confirm_import").click()
+    at.run()
+    assert not at.exception
+    stored = Store(url)
+    assert (stored.stats_periods(), stored.stats_spans()) == ([], ["2019-01..2019-03"])

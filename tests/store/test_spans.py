@@ -92,3 +92,21 @@ def test_a_quarter_is_rolled_back_like_any_import_and_named_in_history(store):
     assert store.stats_totals()["received_total"] == 7
     load(store, month(2))  # the quarter undone, its months are free again
     assert store.stats_periods() == ["2019-02", "2019-04"]
+
+
+def test_the_user_may_replace_what_a_span_overlaps_and_get_it_back_by_undoing(store):
+    _, february = load(store, month(2))
+    _, march = load(store, month(3))
+    data = quarter()
+    result = check_file(data, "q1.xlsx")
+    outcome = store_checked(store, result, data, "q1.xlsx", replace_overlaps=True)
+    assert store.stats_periods() == [] and store.stats_spans() == ["2019-01..2019-03"]
+    assert store.stats_totals()["received_total"] == 36  # the quarter, not the quarter and its months
+    history = store.import_history()
+    assert history.iloc[0]["id"] == outcome.import_id
+    store.rollback_to(march.import_id)  # the quarter undone: its months are back
+    assert store.stats_periods() == ["2019-02", "2019-03"] and store.stats_spans() == []
+    assert store.stats_totals()["received_total"] == 24
+    store.rollback_to(outcome.import_id)  # and redone: replaced again
+    assert store.stats_periods() == [] and store.stats_totals()["received_total"] == 36
+    assert february.import_id < march.import_id

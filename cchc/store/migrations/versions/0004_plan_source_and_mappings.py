@@ -31,10 +31,12 @@ def upgrade() -> None:
     op.create_index("ix_mappings_signature", "mapping_versions", ["signature", "current"])
     with op.batch_alter_table("stats_rows") as batch:
         batch.add_column(sa.Column("period_end", sa.String(7), nullable=True))
+        batch.add_column(sa.Column("superseded_by", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("stats_rows") as batch:
+        batch.drop_column("superseded_by")
         batch.drop_column("period_end")
     op.drop_table("mapping_versions")
     with op.batch_alter_table("plans") as batch:
