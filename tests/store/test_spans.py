@@ -104,6 +104,11 @@ def test_the_user_may_replace_what_a_span_overlaps_and_get_it_back_by_undoing(st
     assert store.stats_totals()["received_total"] == 36  # the quarter, not the quarter and its months
     history = store.import_history()
     assert history.iloc[0]["id"] == outcome.import_id
+    from cchc.show.views import describe_import
+    summary = history.iloc[0]["summary"]
+    assert summary["overlaps_replaced"] == [["Phòng Tư pháp", "2019-02"], ["Phòng Tư pháp", "2019-03"]]
+    assert describe_import(summary) == ("1 đơn vị, 01–03/2019: thêm 1, thay thế 0 đơn vị-tháng; thay thế 2 bản ghi "
+                                        "chồng kỳ")
     store.rollback_to(march.import_id)  # the quarter undone: its months are back
     assert store.stats_periods() == ["2019-02", "2019-03"] and store.stats_spans() == []
     assert store.stats_totals()["received_total"] == 24
