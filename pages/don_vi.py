@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cchc import formatting as fmt
 from cchc.show import figures, views
 from ui import common
 
