@@ -99,3 +99,31 @@ def test_rules_kept_by_a_0002_database_are_carried_into_rule_versions(tmp_path):
         row = conn.execute(sa.text("SELECT import_id, updated_by, current FROM rule_versions")).one()
     assert tuple(row) == (1, "tckh", 1)
     store.dispose()
+
+
+def test_0004_adds_spans_mappings_and_the_plan_source_and_goes_back_down(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bon.sqlite'}"
+    engine = sa.create_engine(url)
+    _migrate(engine, command.upgrade, "0003")
+    with engine.begin() as conn:  # a 0003 database with a month stored
+        conn.execute(sa.text("INSERT INTO imports (id, kind, filename, created_at) VALUES (1, 'stats', 'a.xlsx', "
+                             "'2019-02-01 00:00:00')"))
+        conn.execute(sa.text("INSERT INTO stats_rows (import_id, unit, level, year, month, period, current) VALUES "
+                             "(1, 'Phòng Tư pháp', 'huyện', 2019, 1, '2019-01', 1)"))
+    _migrate(engine, command.upgrade, "0004")
+    inspector = sa.inspect(engine)
+    assert {"period_end", "superseded_by"} <= {c["name"] for c in inspector.get_columns("stats_rows")}
+    assert "appraisal_source" in {c["name"] for c in inspector.get_columns("plans")}
+    assert "mapping_versions" in _tables(engine)
+    with engine.connect() as conn:  # the month kept is a month: no end, not superseded
+        assert conn.execute(sa.text("SELECT period, period_end, superseded_by FROM stats_rows")).all() == [
+            ("2019-01", None, None)]
+    _migrate(engine, command.downgrade, "0003")
+    inspector = sa.inspect(engine)
+    assert not {"period_end", "superseded_by"} & {c["name"] for c in inspector.get_columns("stats_rows")}
+    assert "appraisal_source" not in {c["name"] for c in inspector.get_columns("plans")}
+    assert "mapping_versions" not in _tables(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT unit, period FROM stats_rows")).all() == [("Phòng Tư pháp", "2019-01")]
+    engine.dispose()
+    assert Store(url).stats_periods() == ["2019-01"]  # a Store brings it back up to the newest revision
