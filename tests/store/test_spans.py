@@ -115,3 +115,25 @@ def test_the_user_may_replace_what_a_span_overlaps_and_get_it_back_by_undoing(st
     store.rollback_to(outcome.import_id)  # and redone: replaced again
     assert store.stats_periods() == [] and store.stats_totals()["received_total"] == 36
     assert february.import_id < march.import_id
+
+
+@pytest.mark.parametrize("m", [1, 3])  # the span's first and last months overlap as much as the middle one
+def test_a_month_at_either_end_of_a_stored_span_overlaps_it(store, m):
+    load(store, quarter())
+    result = check_file(month(m), "f.xlsx")
+    assert preview_import(store, result)["conflicts"] == [("Phòng Tư pháp", f"2019-{m:02d}", "2019-01..2019-03")]
+
+
+def test_the_store_refuses_an_overlap_unless_told_to_replace(store):
+    load(store, quarter())
+    result = check_file(month(2), "f.xlsx")
+    with pytest.raises(PeriodConflict):
+        store.import_stats(result.stats.records, month(2), "f.xlsx")  # the default never replaces
+
+
+def test_an_undone_span_is_no_conflict_even_beside_a_current_one(store):
+    _, first = load(store, quarter(unit="Phòng Nội vụ"))
+    load(store, quarter())
+    store.rollback_to(first.import_id)  # Phòng Tư pháp's quarter undone; Phòng Nội vụ's stays
+    result = check_file(month(2), "f.xlsx")
+    assert preview_import(store, result)["conflicts"] == []
