@@ -1241,9 +1241,10 @@ def _sheet_periods(tables, filename: str, findings: Findings,
             named_text = (f"tháng {stated[1]:02d}/{stated[0]}" if named_months[0] == named_months[1]
                           else _span_text(named_months, stated[0]))
             file_months = (period.month, period.month) if period.month is not None else period.span
-            states = period.month is not None and period.year is not None or period.multi and period.span
+            states = period.month is not None or period.multi and period.span  # the file states its months
             if states and (period.year not in (None, stated[0]) or file_months != named_months):
-                file_text = (f"tháng {period.month:02d}/{period.year}" if period.month is not None
+                file_text = (f"tháng {period.month:02d}" + (f"/{period.year}" if period.year else "")
+                             if period.month is not None
                              else _span_text(period.span, period.year))
                 findings.error(f"Tệp ghi kỳ báo cáo {file_text} nhưng kỳ đã chọn là {named_text}. Hãy bỏ chọn kỳ, "
                                "hoặc kiểm tra lại tệp.", sheet.name, *(period.cell or (header.top + 1, None)))

@@ -80,9 +80,9 @@ def test_naming_a_month_does_not_turn_a_quarter_into_it():
 def test_a_quarter_without_a_year_is_refused():
     data = book(SheetSpec("Sheet1", [["Kỳ báo cáo: Quý I"], [], HEADER, ROW]))
     result = check_file(data, "bao_cao.xlsx")
-    assert [(e.row, e.message) for e in result.findings.errors] == [
-        (1, "Không xác định được năm của kỳ tháng 01–03: tiêu đề, tên sheet, các sheet khác và tên tệp đều không "
-            "ghi năm.")]
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("Sheet1", 1, "A", "Không xác định được năm của kỳ tháng 01–03: tiêu đề, tên sheet, các sheet khác và tên "
+                           "tệp đều không ghi năm.")]
 
 
 def test_a_quarter_sheet_beside_its_months_is_skipped_and_said():

@@ -100,3 +100,22 @@ def test_a_named_span_never_overrides_the_month_or_span_the_file_states():
     same = check_file(_file(["Kỳ báo cáo: Quý I năm 2019"]), "x.xlsx", period=(2019, 1, 3))
     assert same.ok and same.stats.records["period"].tolist() == ["2019-01..2019-03"]
     assert same.findings.warnings == []
+
+
+def test_a_month_the_file_states_without_its_year_is_never_replaced_by_another_month():
+    result = check_file(_file(["Kỳ báo cáo: Tháng 04"]), "x.xlsx", period=(2020, 5))
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.findings.errors] == [
+        ("Sheet1", 1, "A", "Tệp ghi kỳ báo cáo tháng 04 nhưng kỳ đã chọn là tháng 05/2020. Hãy bỏ chọn kỳ, hoặc kiểm "
+                           "tra lại tệp.")]
+
+
+def test_a_sheet_name_period_that_conflicts_is_located_at_the_header_and_other_sheets_still_read():
+    sheets = [SheetSpec("T02-2019", [HEADER, ROW]), SheetSpec("Sheet2", [HEADER, ["Phòng Nội vụ", 12, 10, 9, 1]])]
+    result = check_file(book(*sheets), "x.xlsx", period=(2019, 3))
+    assert [(e.sheet, e.row, e.column) for e in result.findings.errors] == [("T02-2019", 1, None)]
+    assert result.stats.records[["sheet", "period"]].values.tolist() == [["Sheet2", "2019-03"]]
+
+
+def test_the_sheets_without_a_period_are_named_for_the_picker():
+    result = check_file(book(SheetSpec("Sheet1", [HEADER, ROW]), SheetSpec("Sheet2", [HEADER, ROW])), "x.xlsx")
+    assert result.stats.period_missing == ["Sheet1", "Sheet2"]
