@@ -134,8 +134,8 @@ def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
 def preview_import(store: Store, result: CheckResult) -> dict:
     """What importing would add and replace, without storing anything."""
     if result.kind == "stats" and result.ok:
-        added, replaced = store.preview_stats(result.stats.records)
-        return {"added": added, "replaced": replaced, "conflicts": store.stats_conflicts(result.stats.records)}
+        added, replaced, conflicts = store.stats_preview(result.stats.records)
+        return {"added": added, "replaced": replaced, "conflicts": conflicts}
     if result.kind == "plan" and result.ok:
         replaced = result.plan.plan_year in store.plan_years()
         return {"plan_year": result.plan.plan_year, "replaces_plan": replaced}

@@ -176,13 +176,12 @@ if upload is not None:
                               key=f"overlap_{sha}", horizontal=True,
                               help="Số liệu bị thay thế vẫn giữ trong lịch sử và trở lại nếu hủy lần nhập này.")
             replace_overlaps = choice == "Thay thế số liệu đã lưu bị chồng"
-        if conflicts and not replace_overlaps:
-            pass  # nothing can be stored until the user chooses to replace
-        elif others:
+        if others:
             st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
                      f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
                      icon=":material/block:")
-        elif st.button("Xác nhận nhập dữ liệu", type="primary", key="confirm_import"):
+        elif (replace_overlaps or not conflicts) and st.button("Xác nhận nhập dữ liệu", type="primary",
+                                                              key="confirm_import"):
             outcome = store_checked(store, result, data, upload.name, user=common.current_user(),
                                     account=common.current_account(), replace_overlaps=replace_overlaps)
             st.cache_data.clear()

@@ -363,14 +363,15 @@ class Store:
 
     def preview_stats(self, records: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Which unit-periods an import would add and which it would replace."""
-        with self.engine.connect() as conn:
-            keys, existing, _ = self._stats_keys(conn, records)
-        return [k for k in keys if k not in existing], [k for k in keys if k in existing]
+        added, replaced, _ = self.stats_preview(records)
+        return added, replaced
 
-    def stats_conflicts(self, records: pd.DataFrame) -> list[tuple[str, str, str]]:
-        """(unit, period in the file, period stored) where importing would count a month twice."""
+    def stats_preview(self, records: pd.DataFrame):
+        """(added, replaced, conflicts) of an import, in one read: conflicts are (unit, period in the file, period
+        stored) where importing would count a month twice."""
         with self.engine.connect() as conn:
-            return self._stats_keys(conn, records)[2]
+            keys, existing, conflicts = self._stats_keys(conn, records)
+        return [k for k in keys if k not in existing], [k for k in keys if k in existing], conflicts
 
     def import_stats(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
                      illustrative: bool = False, replace_overlaps: bool = False) -> ImportOutcome:
