@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from cchc.show import views
-from ui import common
+from ui import auth, common
 
 st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="expanded")
@@ -40,7 +40,8 @@ with st.sidebar:
     common.login_box()
 if common.login_required() and common.current_account() is None:
     st.title("Bảng điều hành Chỉ số CCHC")
-    st.info("Cần đăng nhập để xem bảng điều hành. Đăng nhập ở thanh bên trái.", icon=":material/lock:")
+    st.info("Cần đăng nhập để xem bảng điều hành.", icon=":material/lock:")
+    auth.login_button(primary=True)
     st.stop()
 organisation = common.organisation()
 periods = common.query("stats_periods")

@@ -153,15 +153,19 @@ def main(argv: list[str] | None = None) -> int:
                             mappings=saved, forced_mapping=forced)
         outcome = None
         if args.command == "import" and result.ok:
-            from .ingest import conflict_messages
-            from .store.database import PeriodConflict
+            from .ingest import MACHINE_ADMIN, conflict_messages
+            from .rights import NotAllowed
+            from .store.database import PeriodConflict, StorageError
 
-            try:
-                outcome = store_checked(store, result, data, name, user=args.user)
+            try:  # the CLI is the machine's administrator: every kind of file, every agency
+                outcome = store_checked(store, result, data, name, user=args.user, account=MACHINE_ADMIN)
             except PeriodConflict as conflict:
                 for line in conflict_messages(conflict.conflicts):
                     sys.stderr.write(line + "\n")
                 sys.stderr.write("BỊ TỪ CHỐI: số liệu chồng kỳ. Không có gì được lưu.\n")
+                return EXIT_REFUSED
+            except (StorageError, NotAllowed) as refused:
+                sys.stderr.write(f"{refused.message}\n")
                 return EXIT_REFUSED
         if args.json:
             payload = result.as_dict()
@@ -266,8 +270,10 @@ def _user(store, args) -> int:
                         password_hash=hash_password(password))
         print(f"Đã tạo tài khoản {args.username} ({ROLE_LABELS[args.role]}).")
     else:
-        store.save_user(args.username, password_hash=hash_password(password), failed_logins=0, locked_until=None,
-                        disabled=False)
+        from .store.accounts import clear_failures
+
+        store.save_user(args.username, password_hash=hash_password(password), disabled=False)
+        clear_failures(store, args.username)
         print(f"Đã đặt lại mật khẩu cho {args.username}.")
     return EXIT_OK
 
@@ -334,12 +340,17 @@ def _score(store, args) -> int:
 
 
 def run() -> None:
+    from .store.database import StorageError
+
     try:
         code = main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         code = 130
+    except StorageError as exc:  # any command's write (an account, a restore): what to do, never a traceback
+        sys.stderr.write(f"{exc.message}\n")
+        code = EXIT_REFUSED
     except Exception as exc:  # never a traceback for the user; the message says what broke
         sys.stderr.write(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}\n")
         code = 3

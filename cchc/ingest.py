@@ -1,6 +1,7 @@
 """Check a workbook (which kind it is, its errors and warnings) and import it into the store.
 
-Used alike by the CLI and the Dữ liệu page, so both refuse and accept exactly the same files.
+Used alike by the CLI and the Dữ liệu page, so both refuse and accept exactly the same files, and refuse a file the
+account may not store (cchc/rights.py) the same way.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import rights
 from .findings import Finding, Findings, WorkbookRefused
 from .read import plan as plan_reader
 from .read import procedures as procedures_reader
 from .read import progress as progress_reader
+from .read.formulas import live_content
 from .read.grid import load_workbook
 from .read.plan import Plan, read_plan_workbook
 from .read.procedures import ProceduresResult, read_procedures_workbook
@@ -20,7 +23,7 @@ from .read.progress import ProgressResult, read_progress_workbook
 from .read.stats import StatsResult, read_stats_workbook
 from .read.table import detect_kind
 from .registry import Registry, load_registry
-from .store.accounts import can
+from .store.accounts import User
 from .store.database import ImportOutcome, Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -28,6 +31,8 @@ SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
 SAMPLE_PROGRESS_FILE = DATA_DIR / "tien_do_2019_minh_hoa.xlsx"
 SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
+# Who the machine's own imports act as: the CLI (run by the machine's administrator) and the shipped sample.
+MACHINE_ADMIN = User("quan-tri-may", "admin", "", "Quản trị viên của máy (dòng lệnh)")
 # Workbook kinds in the order they are tried; a workbook none of them claims is read as statistics.
 _KINDS = (("plan", plan_reader.VOCABULARY), ("progress", progress_reader.VOCABULARY),
           ("procedures", procedures_reader.VOCABULARY))
@@ -109,7 +114,8 @@ def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | Non
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
     result = _read_kind(workbook, filename, registry, plan, period, mappings, forced_mapping)
-    result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in workbook.notices()]
+    notices = workbook.notices() + live_content(data, filename)  # live formulas: the original is handed back as is
+    result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in notices]
     return result
 
 
@@ -164,22 +170,15 @@ def conflict_messages(conflicts: list[tuple[str, str, str]]) -> list[str]:
             for unit, new, old in conflicts]
 
 
-def agencies_not_allowed(result: CheckResult, account) -> list[str]:
-    """The agencies of a progress file's rows that the account may not enter progress for ("" for a row that names
-    none): an editor limited to one agency enters its own agency's progress only, by file as on the page."""
-    if result.kind != "progress" or result.progress is None:
-        return []
-    return sorted({a for a in result.progress.records["agency"] if not can(account, "enter_progress", a)})
-
-
 def store_checked(store: Store, result: CheckResult, data: bytes, filename: str, user: str | None = None,
-                  illustrative: bool = False, account=None, replace_overlaps: bool = False) -> ImportOutcome:
-    """Store a file that passed its check (one transaction). With an account, a progress file whose rows belong to
-    agencies the account may not report for is refused (PermissionError) before anything is written."""
+                  illustrative: bool = False, *, account, replace_overlaps: bool = False) -> ImportOutcome:
+    """Store a file that passed its check (one transaction), as `account` (required: the page passes the account
+    logged in, the CLI MACHINE_ADMIN). A file the account may not store is refused before anything is written:
+    rights.NotAllowed, its Vietnamese message and, for a progress file, the refused rows located (rights.py)."""
     if not result.ok:
         raise ValueError("refused file cannot be stored")
-    if account is not None and (refused := agencies_not_allowed(result, account)):
-        raise PermissionError(f"not allowed to enter progress for {refused}")
+    if (refusal := rights.refuse_import(result, account)) is not None:
+        raise refusal
     if result.kind == "plan":
         return store.import_plan(result.plan, data, filename, user, illustrative)
     if result.kind == "progress":
@@ -190,11 +189,13 @@ def store_checked(store: Store, result: CheckResult, data: bytes, filename: str,
 
 
 def import_file(store: Store, data: bytes, filename: str = "", user: str | None = None,
-                illustrative: bool = False) -> tuple[CheckResult, ImportOutcome | None]:
+                illustrative: bool = False, account: User = MACHINE_ADMIN) -> tuple[CheckResult, ImportOutcome | None]:
+    """Check and store a file in one call: the machine's own imports (the shipped sample, scripts, tests), acting
+    as the machine's administrator unless given another account. The page never uses it (store_checked)."""
     result = check_file(data, filename, plan=store.current_plan())
     if not result.ok:
         return result, None
-    return result, store_checked(store, result, data, filename, user, illustrative)
+    return result, store_checked(store, result, data, filename, user, illustrative, account=account)
 
 
 def load_sample_data(store: Store) -> None:

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from cchc import rights
 from cchc.show import figures, views
+from cchc.store.database import StorageError
 from ui import common
 
 f = common.filters()
@@ -88,10 +90,15 @@ else:
                 elif records.empty:
                     st.info("Không có thay đổi nào.")
                 else:
-                    common.get_store().import_progress(records, b"", "", user=common.current_user(), source="app")
-                    st.cache_data.clear()
-                    st.success(f"Đã lưu {len(records)} báo cáo tiến độ của {unit}.")
-                    st.rerun()
+                    try:  # the account's right to this agency's progress is checked again in cchc, on the server
+                        rights.enter_progress(common.get_store(), common.current_account(), records,
+                                              user=common.current_user())
+                    except (rights.NotAllowed, StorageError) as refused:
+                        st.error(refused.message, icon=":material/block:")
+                    else:
+                        st.cache_data.clear()
+                        st.success(f"Đã lưu {len(records)} báo cáo tiến độ của {unit}.")
+                        st.rerun()
 
 st.subheader("Số liệu giải quyết hồ sơ của đơn vị")
 if not has_stats:

@@ -7,8 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from cchc import formatting as fmt
+from cchc import rights
 from cchc.fields import KIND_LABELS
-from cchc.ingest import agencies_not_allowed, check_file, conflict_messages, preview_import, store_checked
+from cchc.findings import Findings
+from cchc.ingest import check_file, conflict_messages, preview_import, store_checked
 from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
@@ -16,9 +18,12 @@ from cchc.sample.progress import TEMPLATE_FILE as PROGRESS_TEMPLATE_FILE
 from cchc.score import rules as rules_module
 from cchc.score import scoring
 from cchc.show import views
+from cchc.store.database import PeriodConflict, StorageError
 from ui import common
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ORIGINAL_NOTE = ("Tệp gốc đúng như khi tải lên, có thể chứa công thức hoặc liên kết: hãy mở bằng Excel ở Chế độ xem "
+                 "được bảo vệ (Protected View).")
 
 
 PREVIEW_WORDS = {  # kind: (what a row is, first column, second column, how the second is shown)
@@ -35,6 +40,18 @@ def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tupl
     forced = json.loads(mapping_json) if mapping_json else None
     return check_file(_data, name, plan=store.current_plan(), period=period, mappings=store.saved_mappings(),
                       forced_mapping=forced)
+
+
+def _guarded(action):
+    """Run a write (or the download of an original) checked in cchc: a refusal (rights) or a failed write (storage)
+    is shown as its Vietnamese message, never a traceback; None then."""
+    try:
+        return action()
+    except (rights.NotAllowed, StorageError) as refused:
+        st.error(refused.message, icon=":material/block:")
+    except PeriodConflict as conflict:  # stored by someone else since the preview
+        st.error(" ".join(conflict_messages(conflict.conflicts)) + " Không có gì được lưu.", icon=":material/block:")
+    return None
 
 
 def _mapping_editor(result, sha: str) -> None:
@@ -61,13 +78,11 @@ def _mapping_editor(result, sha: str) -> None:
         if chosen:
             name = right.text_input("Tên cách đọc (để dùng lại)", key=f"mapping_name_{sha}",
                                     placeholder="Ví dụ: Cổng DVC tỉnh – theo đơn vị")
-            if st.button("Lưu cách đọc", key=f"mapping_save_{sha}", disabled=not common.can("upload")):
+            if st.button("Lưu cách đọc", key=f"mapping_save_{sha}", disabled=not common.can("save_mapping")):
                 if not (name or "").strip():
                     st.error("Hãy đặt tên cho cách đọc.", icon=":material/error:")
-                elif not common.can("upload"):  # checked again here, whatever the button showed
-                    common.no_right("lưu cách đọc cột")
-                else:
-                    common.get_store().save_mapping(name, stats.signature, chosen, user=common.current_user())
+                elif _guarded(lambda: rights.save_mapping(common.get_store(), common.current_account(), name,
+                                                          stats.signature, chosen, user=common.current_user())):
                     st.cache_data.clear()
                     st.session_state.pop(key, None)
                     st.session_state["last_import"] = (f"Đã lưu cách đọc cột “{name.strip()}”: tệp cùng mẫu sẽ "
@@ -75,9 +90,9 @@ def _mapping_editor(result, sha: str) -> None:
                     st.rerun()
 
 
-def findings_table(result) -> pd.DataFrame:
-    rows = [{"Mức độ": "Lỗi", **_place(f)} for f in result.findings.errors]
-    rows += [{"Mức độ": "Cảnh báo", **_place(f)} for f in result.findings.warnings]
+def findings_table(findings) -> pd.DataFrame:
+    rows = [{"Mức độ": "Lỗi", **_place(f)} for f in findings.errors]
+    rows += [{"Mức độ": "Cảnh báo", **_place(f)} for f in findings.warnings]
     return pd.DataFrame(rows, columns=["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"])
 
 
@@ -114,17 +129,23 @@ if upload is not None:
                         mapping_json)
     kind = KIND_LABELS.get(result.kind, "Không xác định")
     st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
-    table = findings_table(result)
+    # whether this account may store it, row by row for progress (the same check store_checked makes)
+    refusal = rights.refuse_import(result, common.current_account()) if result.ok else None
+    shown_findings = Findings(list(refusal.findings.errors) if refusal else [], [])
+    shown_findings.extend(result.findings)
+    table = findings_table(shown_findings)
     if not result.ok:
         st.error(f"Tệp bị từ chối: {len(result.findings.errors)} lỗi. Không có gì được lưu. Hãy sửa các lỗi dưới "
                  "đây rồi tải lên lại.", icon=":material/block:")
+    elif refusal is not None:
+        st.error(refusal.message, icon=":material/block:")
     elif len(table):
         st.warning(f"Tệp hợp lệ, có {len(result.findings.warnings)} cảnh báo. Hãy xem trước khi nhập.", icon=":material/warning:")
     else:
         st.success("Tệp hợp lệ, không có lỗi hay cảnh báo.", icon=":material/check_circle:")
     if len(table):
         common.dataframe(table, height=min(38 * (len(table) + 1), 420))
-    if result.kind == "stats" and result.stats is not None and result.stats.columns and common.can("upload"):
+    if result.kind == "stats" and result.stats is not None and result.stats.columns and common.can("upload_stats"):
         _mapping_editor(result, sha)
     if result.needs_period or st.session_state.get(period_key):
         chosen = st.session_state.get(period_key)
@@ -144,7 +165,7 @@ if upload is not None:
             st.session_state[period_key] = (int(year), int(month)) + ((int(end),) if end != month else ())
             st.rerun()
 
-    if result.ok:
+    if result.ok and refusal is None:
         preview = preview_import(store, result)
         st.subheader("Xem trước")
         if result.kind == "plan":
@@ -165,7 +186,6 @@ if upload is not None:
             rows += [{first: a, second: label(b), "Thao tác": "Thay thế"} for a, b in replaced]
             common.dataframe(pd.DataFrame(rows, columns=[first, second, "Thao tác"])
                              .sort_values(["Thao tác", second, first]), height=300)
-        others = agencies_not_allowed(result, common.current_account())
         conflicts = preview.get("conflicts") or []
         replace_overlaps = False
         if conflicts:
@@ -176,14 +196,10 @@ if upload is not None:
                               key=f"overlap_{sha}", horizontal=True,
                               help="Số liệu bị thay thế vẫn giữ trong lịch sử và trở lại nếu hủy lần nhập này.")
             replace_overlaps = choice == "Thay thế số liệu đã lưu bị chồng"
-        if others:
-            st.error("Tài khoản chỉ được nhập tiến độ của cơ quan mình; tệp có báo cáo của "
-                     f"{', '.join(a or 'cơ quan chưa ghi' for a in others)}. Không có gì được lưu.",
-                     icon=":material/block:")
-        elif (replace_overlaps or not conflicts) and st.button("Xác nhận nhập dữ liệu", type="primary",
-                                                              key="confirm_import"):
-            outcome = store_checked(store, result, data, upload.name, user=common.current_user(),
-                                    account=common.current_account(), replace_overlaps=replace_overlaps)
+        if (replace_overlaps or not conflicts) and st.button("Xác nhận nhập dữ liệu", type="primary",
+                                                            key="confirm_import") and (outcome := _guarded(
+                lambda: store_checked(store, result, data, upload.name, user=common.current_user(),
+                                      account=common.current_account(), replace_overlaps=replace_overlaps))):
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
             if result.kind in PREVIEW_WORDS:
@@ -212,8 +228,12 @@ else:
         common.dataframe(changes, height=min(38 * (len(changes) + 1), 300))
     cols = st.columns(3)
     if entry["size"] > 0 and entry["filename"]:
-        name, content = store.import_content(int(chosen))
-        cols[0].download_button("Tải tệp gốc", content, file_name=name, mime=XLSX_MIME, key="download_original")
+        if not common.can("download_original"):
+            cols[0].caption("Tệp gốc chỉ dành cho tài khoản có quyền Cập nhật.")
+        elif original := _guarded(lambda: rights.original_file(store, common.current_account(), int(chosen))):
+            name, content = original
+            cols[0].download_button("Tải tệp gốc", content, file_name=name, mime=XLSX_MIME, key="download_original")
+            cols[0].caption(ORIGINAL_NOTE)
     if common.can("rollback"):
         if cols[1].button(f"Đưa dữ liệu về như sau lần {chosen}", key="rollback",
                           help="Mọi lần nhập, chỉnh sửa sau lần này bị hủy hiệu lực (vẫn giữ trong lịch sử)."):
@@ -225,8 +245,8 @@ else:
             st.warning(f"Xác nhận đưa toàn bộ dữ liệu về trạng thái ngay sau lần {target}? Thao tác này được ghi vào "
                        "lịch sử và có thể hoàn tác.", icon=":material/history:")
             yes, no = st.columns(2)
-            if yes.button("Xác nhận khôi phục", type="primary", key="confirm_rollback_yes"):
-                done = store.rollback_to(target, user=common.current_user())
+            if yes.button("Xác nhận khôi phục", type="primary", key="confirm_rollback_yes") and (done := _guarded(
+                    lambda: rights.rollback_to(store, common.current_account(), target, user=common.current_user()))):
                 st.session_state.pop("confirm_rollback")
                 st.cache_data.clear()
                 st.session_state["last_import"] = f"Đã đưa dữ liệu về như sau lần {target} (lần {done})."
@@ -262,9 +282,8 @@ else:
             st.error(changed)
         elif not changed:
             st.info("Không có thay đổi nào.")
-        else:
-            for code, target in changed:
-                store.set_target(code, target, user=common.current_user(), plan_year=plan.plan_year)
+        elif _guarded(lambda: rights.set_targets(store, common.current_account(), changed, plan_year=plan.plan_year,
+                                                 user=common.current_user())):
             st.cache_data.clear()
             st.success(f"Đã lưu {len(changed)} chỉ tiêu.")
             st.rerun()
@@ -289,8 +308,8 @@ if plan is not None:
         if findings.errors:
             for finding in findings.errors:
                 st.error(finding.located())
-        else:
-            store.set_rules(rules_module.rules_to_json(rules), user=common.current_user(), plan_year=plan.plan_year)
+        elif _guarded(lambda: rights.set_rules(store, common.current_account(), rules_module.rules_to_json(rules),
+                                               plan_year=plan.plan_year, user=common.current_user())):
             st.cache_data.clear()
             st.success("Đã lưu cách chấm điểm.")
             st.rerun()

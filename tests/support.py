@@ -310,3 +310,31 @@ def standard_groups():
                            ("Xã Kim Tân", figures(online=0, direct=4, carried=1, early=1, on_time=3, late=0,
                                                    in_time=1, overdue=0))]),
     ]
+
+
+class BrowserRequest:
+    """What a browser sends with the page's connection (cookies, headers), for AppTest.
+
+    AppTest cannot send either (AppTest.context takes browser fields only), so `install` replaces the session's
+    client context at its source in streamlit.runtime.context: st.context.cookies/headers and the product's reading
+    of them run unchanged.
+    """
+
+    def __init__(self):
+        self.headers: list[tuple[str, str]] = []
+        self.cookies: dict[str, str] = {}
+        self.remote_ip = None
+
+    def install(self, monkeypatch) -> "BrowserRequest":
+        import streamlit.runtime.context
+
+        monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", lambda: self)
+        return self
+
+    def log_in(self, store, username: str) -> str:
+        """The session cookie the login page (cchc/web.py) would have set for this account."""
+        from cchc.store.accounts import SESSION_COOKIE, open_session
+
+        token = open_session(store, username)
+        self.cookies[SESSION_COOKIE] = token
+        return token

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 from support import DATA, plan_bytes
 
-from cchc.ingest import check_file, import_file, preview_import, store_checked
+from cchc.ingest import (
+    MACHINE_ADMIN,
+    check_file,
+    import_file,
+    preview_import,
+    store_checked,
+)
 
 # The illustrative progress reports: 17 criteria, each reported for Quý II and Quý IV 2019 (tests/test_sample.py)
 REPORTED = ["1.2", "1.4.2", "3.1.1", "3.1.2", "3.1.3", "5.1.2", "5.2", "5.5", "5.6.1", "6.1.1", "6.1.2", "6.4",
@@ -25,16 +31,16 @@ def _checked(store, name: str):
 def test_a_plan_says_whether_it_replaces_that_years_plan(store):
     result, data = _checked(store, "ke_hoach_75_2019.xlsx")
     assert preview_import(store, result) == {"plan_year": 2019, "replaces_plan": False}
-    store_checked(store, result, data, "ke_hoach_75_2019.xlsx", user="nv")
+    store_checked(store, result, data, "ke_hoach_75_2019.xlsx", user="nv", account=MACHINE_ADMIN)
     assert preview_import(store, result) == {"plan_year": 2019, "replaces_plan": True}
 
 
 def test_progress_reports_added_then_replaced(store):
     plan, data = _checked(store, "ke_hoach_75_2019.xlsx")
-    store_checked(store, plan, data, "ke_hoach_75_2019.xlsx", user="nv")
+    store_checked(store, plan, data, "ke_hoach_75_2019.xlsx", user="nv", account=MACHINE_ADMIN)
     result, data = _checked(store, "tien_do_2019_minh_hoa.xlsx")
     assert preview_import(store, result) == {"added": PROGRESS_KEYS, "replaced": []}
-    store_checked(store, result, data, "tien_do_2019_minh_hoa.xlsx", user="nv")
+    store_checked(store, result, data, "tien_do_2019_minh_hoa.xlsx", user="nv", account=MACHINE_ADMIN)
     assert preview_import(store, result) == {"added": [], "replaced": PROGRESS_KEYS}
 
 
@@ -44,16 +50,16 @@ def test_procedure_counts_added_then_replaced(store):
     assert preview["replaced"] == [] and len(preview["added"]) == 20  # the sample's 20 units, for 2019
     assert {year for _, year in preview["added"]} == {"2019"}
     assert ("UBND xã Ia Tul", "2019") in preview["added"]
-    store_checked(store, result, data, "thu_tuc_2019_minh_hoa.xlsx", user="nv")
+    store_checked(store, result, data, "thu_tuc_2019_minh_hoa.xlsx", user="nv", account=MACHINE_ADMIN)
     again = preview_import(store, result)
     assert again["added"] == [] and again["replaced"] == preview["added"]
 
 
 def test_a_refused_file_is_never_stored(store):
     bad = plan_bytes([["3", "CẢI CÁCH TTHC", 2, 3, -1]])  # appraised 3 of 2 points: refused
-    result, outcome = import_file(store, bad, "ke_hoach_loi.xlsx", user="nv")
+    result, outcome = import_file(store, bad, "ke_hoach_loi.xlsx", user="nv", account=MACHINE_ADMIN)
     assert outcome is None and not result.ok and result.findings.errors
     assert preview_import(store, result) == {}  # nothing to preview either
     with pytest.raises(ValueError, match="refused file cannot be stored"):
-        store_checked(store, result, bad, "ke_hoach_loi.xlsx", user="nv")
+        store_checked(store, result, bad, "ke_hoach_loi.xlsx", user="nv", account=MACHINE_ADMIN)
     assert store.import_count() == 0

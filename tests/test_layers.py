@@ -1,8 +1,8 @@
 """The package's layout is a rule, checked on the source: stages in the order data flows, no circles.
 
 read (bytes → checked records) · store (database, accounts, backup) · score (targets, rules, statuses, rates) ·
-show (view models, figures, exports, reports); at the top the ties (fields, findings, registry, formatting) and the
-assemblies (ingest, cli, sample) that only callers outside the package, or each other, import.
+show (view models, figures, exports, reports); at the top the ties (fields, findings, registry, formatting, rights)
+and the assemblies (ingest, cli, sample) that only callers outside the package, or each other, import.
 """
 
 import ast
@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cchc"
 STAGES = ("read", "store", "score", "show")
-TIES = {"fields", "findings", "registry", "formatting"}
+TIES = {"fields", "findings", "registry", "formatting", "rights"}
 ASSEMBLIES = {"ingest", "cli", "sample", "__main__"}
 # what each stage may import besides itself and the ties
 ALLOWED = {"read": set(), "store": {"read"}, "score": {"read", "store"}, "show": {"read", "store", "score"}}

@@ -228,110 +228,6 @@ def level_label(code: str) -> str:
     return organisation().level_label(code) if code else "Tất cả các cấp"
 
 
-def setting(name: str, default=None):
-    """A [cchc] setting from .streamlit/secrets.toml, overridden by the environment (CCHC_<NAME>)."""
-    env = os.environ.get(f"CCHC_{name.upper()}")
-    if env is not None:
-        return env
-    try:
-        return st.secrets.get("cchc", {}).get(name, default)
-    except Exception:  # no secrets.toml at all: every setting takes its default
-        return default
-
-
-def auth_mode() -> str:
-    """"password" (accounts in the database), "oidc" (st.login, e.g. Keycloak), or "header" (a trusted proxy)."""
-    mode = str(setting("auth", "password")).lower()
-    return mode if mode in ("password", "oidc", "header") else "password"
-
-
-def login_required() -> bool:
-    return str(setting("login_required", "false")).lower() in ("1", "true", "yes", "co", "có")
-
-
-def current_account():
-    """The user acting now, or None when nobody is logged in. No accounts at all: the open mode's admin."""
-    from cchc.store.accounts import OPEN_USER, user_from_identity
-
-    store = get_store()
-    mode = auth_mode()
-    if mode == "header":
-        identity = st.context.headers.get(str(setting("trusted_header", "X-Remote-User")), "")
-        return user_from_identity(store, identity) if identity else None
-    if mode == "oidc":
-        if getattr(st.user, "is_logged_in", False):
-            return user_from_identity(store, st.user.get("email") or st.user.get("sub") or "")
-        return None
-    if not _has_accounts(store):
-        return OPEN_USER
-    return st.session_state.get("account")
-
-
-def _has_accounts(store: Store) -> bool:
-    """Whether any account exists, asked once per script run (every rights check needs it)."""
-    return once_per_run("_has_accounts", store.has_users)
-
-
-def can(action: str, agency: str | None = None) -> bool:
-    from cchc.store.accounts import can as allowed
-
-    return allowed(current_account(), action, agency)
-
-
-def current_user() -> str:
-    """Who is acting, for the history: the account's name, else the machine's user."""
-    account = current_account()
-    if account is not None:
-        return account.username
-    from cchc.store.database import current_user as machine_user
-
-    return machine_user()
-
-
-def no_right(what: str) -> None:
-    st.info(f"Cần đăng nhập bằng tài khoản có quyền để {what}.", icon=":material/lock:")
-
-
-def login_box() -> None:
-    """The sidebar's account area: who is logged in, or the login form."""
-    from cchc.store.accounts import ROLE_LABELS, authenticate
-
-    mode = auth_mode()
-    account = current_account()
-    store = get_store()
-    if mode == "password" and not _has_accounts(store):
-        st.caption("Chế độ mở: chưa có tài khoản nào, mọi người dùng đều có toàn quyền. Quản trị viên tạo tài "
-                   "khoản bằng lệnh `python -m cchc user add`.")
-        return
-    if account is not None:
-        st.caption(f"Đăng nhập: **{account.label}** · {ROLE_LABELS.get(account.role, account.role)}"
-                   + (f" · {account.agency}" if account.agency else ""))
-        if mode == "password" and st.button("Đăng xuất", key="logout"):
-            st.session_state.pop("account", None)
-            st.rerun()
-        elif mode == "oidc" and st.button("Đăng xuất", key="logout"):
-            st.logout()
-        return
-    if mode == "oidc":
-        if st.button("Đăng nhập", key="login_oidc", type="primary"):
-            st.login()
-        return
-    if mode == "header":
-        st.caption("Chưa xác định được người dùng (máy chủ trung gian không gửi tên đăng nhập).")
-        return
-    with st.form("login", clear_on_submit=True):
-        st.markdown("**Đăng nhập**")
-        username = st.text_input("Tên đăng nhập", key="login_username")
-        password = st.text_input("Mật khẩu", type="password", key="login_password")
-        if st.form_submit_button("Đăng nhập", type="primary"):
-            result = authenticate(store, username, password)
-            if result.user is None:
-                st.error(result.message)
-            else:
-                st.session_state["account"] = result.user
-                st.rerun()
-
-
 _DELTA_COLORS = {"met": "blue", "close": "orange", "behind": "red", "no_data": "gray"}
 
 
@@ -350,3 +246,8 @@ def rate_metric(container, card, show_counts: bool = True) -> None:
                      delta_color=_DELTA_COLORS[card.status], delta_arrow="off", border=True,
                      help=f"{spec.label}: {fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ"
                      if show_counts else spec.label)
+
+
+# The account helpers live in ui/auth.py; pages keep calling them as common.<name>.
+from ui.auth import (auth_mode, can, current_account, current_user, login_box, login_required, no_right,  # noqa: E402,F401
+                     setting)

@@ -39,7 +39,15 @@ from .table import (
     load_vocabulary,
     warn_unmapped,
 )
-from .text import NumberError, clean, criterion_code, fold, is_blank, parse_points
+from .text import (
+    NumberError,
+    clean,
+    column_letter,
+    criterion_code,
+    fold,
+    is_blank,
+    parse_points,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -100,6 +108,8 @@ PERIOD_EXAMPLES = "“2019-06”, “06/2019”, “Tháng 6/2019”, “Quý II
 class ProgressResult:
     records: pd.DataFrame
     findings: Findings = field(default_factory=Findings)
+    # sheet → (letter, header as typed) of its "Cơ quan báo cáo" column, for messages about a row's agency (rights)
+    agency_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -259,6 +269,7 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
 
     rows_out: list[dict] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
+    agency_columns: dict[str, tuple[str, str]] = {}
     for sheet, header in tables:
         header_row, cols = header.top, header.roles
         header_text = header_texts(sheet, header)
@@ -268,6 +279,8 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
             col = cols.get(key)
             return (header_text[col] if col is not None and header_text[col] else PROGRESS_HEADERS[key])
 
+        if "agency" in cols:
+            agency_columns[sheet.name] = (column_letter(cols["agency"]), column_name("agency"))
         missing = False
         if "period" not in cols:
             findings.error(f"Thiếu cột “{PROGRESS_HEADERS['period']}”.", sheet.name, header_row + 1)
@@ -310,7 +323,7 @@ def read_progress_workbook(workbook: Workbook, plan: "Plan | None" = None,
     records = pd.DataFrame(rows_out, columns=list(RECORD_COLUMNS)) if rows_out else empty_records()
     records["value"] = records["value"].astype(float)
     records["row"] = records["row"].astype(int)
-    return ProgressResult(records.reset_index(drop=True), findings)
+    return ProgressResult(records.reset_index(drop=True), findings, agency_columns)
 
 
 def _read_row(row, cell, column_name, present: set[str], criteria, registry: Registry, findings: Findings,

@@ -57,18 +57,32 @@ class Entry:
     template: bool = False  # matches the kind's own template labels (given by the reader), exactly
     unit: str = ""  # count | points | text | year | month | period | percent | date
 
+    def __post_init__(self):
+        # each list of alternatives as one expression, so a label costs one regular-expression call per list
+        for name in ("match", "any", "exclude"):
+            object.__setattr__(self, f"_{name}", _either(getattr(self, name)))
+
     def label_matches(self, leaf: str, template: dict[str, str]) -> bool:
         if self.template:
             return leaf in template
-        if self.match and not any(p.fullmatch(leaf) for p in self.match):
-            return False
-        if any(not p.search(leaf) for p in self.contains):
-            return False
-        if self.any and not any(p.search(leaf) for p in self.any):
-            return False
         if not (self.match or self.contains or self.any):
             return False
-        return not any(p.search(leaf) for p in self.exclude)
+        if self._match is not None and not self._match.fullmatch(leaf):
+            return False
+        for pattern in self.contains:
+            if not pattern.search(leaf):
+                return False
+        if self._any is not None and not self._any.search(leaf):
+            return False
+        return self._exclude is None or not self._exclude.search(leaf)
+
+
+def _either(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One pattern that matches where any of `patterns` does (fullmatch and search alike), or None for none. (A
+    vocabulary's alternatives therefore share one expression: a group name may not appear in two of them.)"""
+    if len(patterns) < 2:
+        return patterns[0] if patterns else None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,9 @@ class Vocabulary:
         self.kind = kind
         self._normalised: dict[str, str] = {}
         self._classified: dict[tuple[str, ...], str | None] = {}
+        # per distinct label: the entries whose label patterns it matches, and the group it names (section)
+        self._leaves: dict[str, tuple[bool, tuple[Entry, ...]]] = {}
+        self._sections: dict[str, str | None] = {}
         defines = spec.get("define", {})
         label = spec.get("label", {})
         self.max_folded = int(label.get("max_folded_length", 0))
@@ -156,10 +173,21 @@ class Vocabulary:
     def section(self, labels: Sequence[str]) -> str | None:
         """The group a column sits under: searched in the labels above it, nearest first."""
         for label in reversed(labels):
-            for name, pattern in self.sections:
-                if pattern.search(label):
-                    return name
+            name = self._label_section(label)
+            if name is not None:
+                return name
         return None
+
+    def _label_section(self, label: str) -> str | None:
+        """The first section one label names, matched once per distinct label."""
+        hit = self._sections.get(label, False)
+        if hit is not False:
+            return hit
+        name = next((name for name, pattern in self.sections if pattern.search(label)), None)
+        if len(self._sections) > self._MEMO_LIMIT:
+            self._sections.clear()
+        self._sections[label] = name
+        return name
 
     def classify(self, path: tuple[str, ...]) -> str | None:
         """The role of a column from its normalised label path (group › sub-group › label), or None."""
@@ -179,16 +207,30 @@ class Vocabulary:
         self._classified[path] = role
         return role
 
+    def _leaf(self, leaf: str) -> tuple[bool, tuple[Entry, ...]]:
+        """(is a count sub-label like "SL", the entries whose label patterns match) of a leaf label: the regular
+        expressions run once per distinct label, however many header blocks and label paths the label ends."""
+        hit = self._leaves.get(leaf)
+        if hit is not None:
+            return hit
+        count = self.count_leaf is not None and self.count_leaf.fullmatch(leaf) is not None
+        out = (count, tuple(e for e in self.entries if e.label_matches(leaf, self.template)))
+        if len(self._leaves) > self._MEMO_LIMIT:
+            self._leaves.clear()
+        self._leaves[leaf] = out
+        return out
+
     def _classify(self, path: tuple[str, ...]) -> str | None:
         leaf = path[-1]
         if not leaf or self.max_length and len(leaf) > self.max_length:
             return None
-        if self.count_leaf is not None and len(path) > 1 and self.count_leaf.fullmatch(leaf):
-            return self._classify(path[:-1])  # "Trước hạn › SL": the count of what the label above names
+        count, matching = self._leaf(leaf)
+        if count and len(path) > 1:
+            return self._role(path[:-1])  # "Trước hạn › SL": the count of what the label above names
+        if not matching:
+            return None
         section = self.section(path[:-1]) if self.sections else None
-        for entry in self.entries:
-            if not entry.label_matches(leaf, self.template):
-                continue
+        for entry in matching:
             if section is not None and section in entry.never_under:
                 return None
             if entry.under and (section or "none") not in entry.under:
@@ -384,11 +426,18 @@ Resolver = Callable[[list[tuple[int, str]]], list[tuple[int, str]]]
 def build_header(vocabulary: Vocabulary, top: int, depth: int, width: int, cells, origin,
                  resolve: Resolver | None = None, strict: bool = False) -> Header | None:
     grid = [list(cells[top + i]) for i in range(depth)]
+    # below[i][c]: a label under row i of the block in column c (one pass from the bottom row up, so a block costs
+    # depth × width steps, not depth² × width)
+    below = [[False] * width for _ in range(depth)]
+    for i in range(depth - 2, -1, -1):
+        under, lower = cells[top + i + 1], below[i + 1]
+        below[i] = [bool(under[c]) or lower[c] for c in range(width)]
     # Without merge information a group label fills to the right over the columns that have sub-labels.
     for i in range(depth - 1):
         carry = ""
+        children = below[i]
         for c in range(width):
-            has_children = any(cells[top + j][c] for j in range(i + 1, depth))
+            has_children = children[c]
             if (top + i, c) in origin:
                 carry = ""
             elif grid[i][c]:

@@ -2,7 +2,9 @@
 
 SQLAlchemy Core on a SQLite file under data/ by default, any database through CCHC_DATABASE_URL. One import
 is one transaction. A unit-month imported again supersedes the earlier row (kept, marked not current), so
-totals never count a month twice and history keeps every version.
+totals never count a month twice and history keeps every version. A write the database cannot take (disk
+full, locked past the timeout, read-only, connection lost) is a StorageError whose Vietnamese message says
+nothing was stored and what to do (`_WriteTransaction`, so every write method has it).
 """
 
 from __future__ import annotations
@@ -192,6 +194,25 @@ users = sa.Table(
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", sa.DateTime, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=True),  # sessions opened before it have ended
+)
+
+login_sessions = sa.Table(  # one row per login (cookie); the cookie holds a random token, this table its SHA-256
+    "login_sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(200), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+    sa.Column("client", sa.String(100), nullable=False, server_default=""),
+)
+
+login_throttle = sa.Table(  # failed logins per (account, client) and per client, counted atomically
+    "login_throttle", metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_allowed_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
@@ -633,8 +654,14 @@ class Store:
     def save_user(self, username: str, **fields) -> None:
         """Create or update an account (fields: display_name, role, agency, password_hash, disabled, …)."""
         now = _now()
+        if "password_hash" in fields:  # a new password ends every session opened with the old one
+            fields = {**fields, "password_changed_at": now}
         with self._write() as conn:
             exists = conn.execute(sa.select(users.c.username).where(users.c.username == username)).first()
+            if fields.get("disabled") or "password_hash" in fields:
+                conn.execute(login_sessions.update().where(login_sessions.c.username == username,
+                                                           login_sessions.c.revoked_at.is_(None))
+                             .values(revoked_at=now))
             if exists:
                 conn.execute(users.update().where(users.c.username == username).values(**fields, updated_at=now))
             else:
@@ -726,21 +753,31 @@ class Store:
     def set_target(self, code: str, target: Target | None, user: str | None = None,
                    plan_year: int | None = None) -> int:
         """Correct one criterion's target (None: no measurable target): a new version, an entry in history."""
+        return self.set_targets([(code, target)], user, plan_year)[0]
+
+    def set_targets(self, changes: list[tuple[str, Target | None]], user: str | None = None,
+                    plan_year: int | None = None) -> list[int]:
+        """Correct several targets in one transaction (all land or none): one history entry each, in order."""
         plan = self.current_plan(plan_year)
-        if plan is None or code not in {c.code for c in plan.criteria}:
-            raise KeyError(code)
+        codes = {c.code for c in plan.criteria} if plan is not None else set()
+        for code, _ in changes:
+            if code not in codes:
+                raise KeyError(code)
+        entries = []
         with self._write() as conn:
-            entry = self._record_import(conn, "targets", b"", "", user, False,
-                                        {"code": code, "target": target.as_dict() if target else None,
-                                         "plan_year": plan.plan_year})
-            conn.execute(targets.update().where(targets.c.plan_id == plan.id, targets.c.code == code,
-                                                targets.c.current).values(current=False))
-            conn.execute(targets.insert().values(
-                import_id=entry, plan_id=plan.id, code=code, metric=target.metric if target else None,
-                op=target.op if target else None, value=target.value if target else None, source="user",
-                note="" if target else "Không có chỉ tiêu định lượng (người dùng sửa).", current=True,
-                updated_at=_now(), updated_by=user or current_user()))
-        return entry
+            for code, target in changes:
+                entry = self._record_import(conn, "targets", b"", "", user, False,
+                                            {"code": code, "target": target.as_dict() if target else None,
+                                             "plan_year": plan.plan_year})
+                conn.execute(targets.update().where(targets.c.plan_id == plan.id, targets.c.code == code,
+                                                    targets.c.current).values(current=False))
+                conn.execute(targets.insert().values(
+                    import_id=entry, plan_id=plan.id, code=code, metric=target.metric if target else None,
+                    op=target.op if target else None, value=target.value if target else None, source="user",
+                    note="" if target else "Không có chỉ tiêu định lượng (người dùng sửa).", current=True,
+                    updated_at=_now(), updated_by=user or current_user()))
+                entries.append(entry)
+        return entries
 
     # ------------------------------------------------------------------ statistics
     def _filtered(self, query, start: str | None, end: str | None, units=None, level: str | None = None):
@@ -821,7 +858,7 @@ class Store:
         self.engine.dispose()
 
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def _recompute_current(conn) -> None:
@@ -870,20 +907,109 @@ def _with_connection(config, conn):
     return config
 
 
+STORAGE_MESSAGES = {  # reason: what happened and what to do, after "Không lưu được: "
+    "full": "ổ đĩa chứa cơ sở dữ liệu đã đầy. Không có gì được lưu. Hãy giải phóng dung lượng đĩa (xóa bớt tệp "
+            "không cần trên máy chủ) hoặc báo quản trị viên, rồi thử lại.",
+    "busy": "cơ sở dữ liệu đang bận với một lần ghi khác và đã chờ quá lâu. Không có gì được lưu. Hãy thử lại sau "
+            "ít phút; nếu vẫn bận, báo quản trị viên.",
+    "readonly": "cơ sở dữ liệu chỉ cho đọc, không cho ghi (tệp hoặc thư mục của nó không có quyền ghi). Không có gì "
+                "được lưu. Hãy báo quản trị viên cấp quyền ghi cho cơ sở dữ liệu.",
+    "connection": "mất kết nối tới máy chủ cơ sở dữ liệu. Không có gì được lưu. Hãy thử lại sau; nếu lỗi lặp lại, "
+                  "báo quản trị viên.",
+    "other": "cơ sở dữ liệu báo lỗi khi ghi. Không có gì được lưu. Hãy thử lại sau; nếu lỗi lặp lại, báo quản trị "
+             "viên (chi tiết trong nhật ký của phần mềm).",
+}
+# SQLite primary result codes (the low byte of sqlite_errorcode) that are the storage's condition, not the data's
+_SQLITE_REASONS = {13: "full", 5: "busy", 6: "busy", 8: "readonly", 14: "readonly", 3: "readonly", 10: "other",
+                   11: "other", 26: "other"}
+# PostgreSQL SQLSTATEs (exact, then by class) that are the storage's condition
+_PG_REASONS = {"53100": "full", "53300": "busy", "55P03": "busy", "40P01": "busy", "40001": "busy", "57014": "busy",
+               "25006": "readonly", "42501": "readonly", "57P01": "connection", "57P02": "connection",
+               "57P03": "connection"}
+_PG_CLASSES = {"08": "connection", "53": "other", "58": "other", "XX": "other"}
+_TEXT_REASONS = (("disk is full", "full"), ("no space left", "full"), ("could not extend", "full"),
+                 ("database is locked", "busy"), ("database table is locked", "busy"), ("readonly", "readonly"),
+                 ("read-only", "readonly"), ("server closed the connection", "connection"),
+                 ("connection", "connection"))
+
+
+class StorageError(Exception):
+    """A write the database could not take (disk full, locked past the timeout, read-only, connection lost): the
+    transaction was rolled back, nothing of it is stored. `message` is Vietnamese and says what to do; `reason`
+    is one of STORAGE_MESSAGES; the database's own error is the __cause__ (and in the log)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason if reason in STORAGE_MESSAGES else "other"
+        self.message = "Không lưu được: " + STORAGE_MESSAGES[self.reason]
+        super().__init__(self.message)
+
+
+def storage_reason(error: BaseException) -> str | None:
+    """Which storage condition a database error is, or None when it is none (a constraint, a bad value, a bug:
+    those stay what they are, e.g. for backup.restore to call a backup damaged)."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return None
+    orig = error.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE_REASONS:
+        return _SQLITE_REASONS[code & 0xFF]
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str) and (state in _PG_REASONS or state[:2] in _PG_CLASSES):
+        return _PG_REASONS.get(state) or _PG_CLASSES[state[:2]]
+    if error.connection_invalidated:
+        return "connection"
+    if isinstance(error, sa.exc.OperationalError):  # DB-API: "related to the database's operation"
+        text = str(orig).lower()
+        return next((reason for words, reason in _TEXT_REASONS if words in text), "other")
+    return None
+
+
+def _storage_error(error: BaseException) -> StorageError | None:
+    reason = storage_reason(error)
+    if reason is None:
+        return None
+    import logging
+
+    logging.getLogger("cchc").warning("write refused by the database (%s): %s", reason, error)
+    return StorageError(reason)
+
+
 class _WriteTransaction:
+    """engine.begin() for a write; a storage failure anywhere in it (BEGIN, a statement, COMMIT) is a StorageError,
+    raised after the rollback."""
+
     def __init__(self, engine):
         self.engine = engine.execution_options(write=True)
         self._context = None
 
     def __enter__(self):
-        self._context = self.engine.begin()
-        conn = self._context.__enter__()
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+        try:
+            self._context = self.engine.begin()
+            conn = self._context.__enter__()
+        except sa.exc.DBAPIError as error:
+            translated = _storage_error(error)
+            if translated is None:
+                raise
+            raise translated from error
+        try:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+        except BaseException as error:
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
         return conn
 
-    def __exit__(self, *exc):
-        return self._context.__exit__(*exc)
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            suppressed = self._context.__exit__(exc_type, exc, tb)
+        except sa.exc.DBAPIError as error:  # the commit (or the rollback) failed
+            translated = _storage_error(error)
+            if translated is None:
+                raise
+            raise translated from error
+        if exc is not None and not suppressed and (translated := _storage_error(exc)) is not None:
+            raise translated from exc
+        return suppressed
 
 
 def _test_hold(stage: str) -> None:

@@ -6,11 +6,12 @@ tables, never read back from cchc.store.accounts.ACTIONS.
 """
 
 import math
+import os
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import ROOT, xlsx_bytes
+from support import ROOT, BrowserRequest, xlsx_bytes
 
 from cchc.ingest import load_sample_data
 from cchc.store import accounts as auth
@@ -44,8 +45,9 @@ def test_rights_matrix_by_role(action):
 
 def test_agency_editor_rights():
     noi_vu = auth.User("nv", "editor", NOI_VU)
-    # everything an editor may do, except that progress is for its own agency only
-    assert [auth.can(noi_vu, a) for a in MATRIX] == [True, True, True, True, False, False, False]
+    # an agency head's account: it views, uploads (its own progress, checked row by row: cchc/rights.py) and enters
+    # its own agency's progress; targets, scoring rules and rollback need another account
+    assert [auth.can(noi_vu, a) for a in MATRIX] == [True, True, False, False, False, False, False]
     assert auth.can(noi_vu, "enter_progress", NOI_VU) is True
     assert auth.can(noi_vu, "enter_progress", TN_MT) is False
     assert auth.can(noi_vu, "enter_progress", "") is False
@@ -59,6 +61,8 @@ def test_agency_editor_rights():
 
 # ---- the pages, through AppTest ----
 
+BROWSER = BrowserRequest()
+
 @pytest.fixture
 def accounts_db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'rights.sqlite'}"
@@ -68,8 +72,11 @@ def accounts_db(tmp_path, monkeypatch):
                                    ("noivu", "editor", NOI_VU)):
         store.save_user(username, role=role, agency=agency, password_hash=auth.hash_password(PASSWORD))
     monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    monkeypatch.setenv("CCHC_SERVED", "1")  # as behind serve.py, whose login page sets the session cookie
     for name in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED", "CCHC_TRUSTED_HEADER"):  # password mode, viewing open
         monkeypatch.delenv(name, raising=False)
+    BROWSER.install(monkeypatch)
+    BROWSER.cookies.clear()
     st.cache_data.clear()
     st.cache_resource.clear()
     yield store
@@ -86,9 +93,9 @@ def open_as(username: str | None, page: str, query: dict | None = None) -> AppTe
     at.switch_page(page)
     at.run()
     if username is not None:
-        at.text_input(key="login_username").input(username)
-        at.text_input(key="login_password").input(PASSWORD)
-        next(b for b in at.button if b.label == "Đăng nhập").click()
+        store = Store(os.environ["CCHC_DATABASE_URL"])
+        BROWSER.log_in(store, username)  # what the login page does (tested in tests/test_web.py)
+        store.dispose()
         at.run()
         assert any(c.value.startswith(f"Đăng nhập: **{username}**") for c in at.caption), "login failed"
     assert not at.exception, [e.value for e in at.exception]

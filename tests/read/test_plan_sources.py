@@ -73,7 +73,7 @@ def test_a_self_assessment_stays_labelled_after_it_is_stored(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'self.sqlite'}")
     data = plan_bytes(header=SELF_HEADER)
     result = check_file(data, "tu_danh_gia.xlsx")
-    from cchc.ingest import store_checked
-    store_checked(store, result, data, "tu_danh_gia.xlsx")
+    from cchc.ingest import MACHINE_ADMIN, store_checked
+    store_checked(store, result, data, "tu_danh_gia.xlsx", account=MACHINE_ADMIN)
     stored = Store(f"sqlite:///{tmp_path / 'self.sqlite'}").current_plan()
     assert (stored.appraisal_source, stored.appraisal_label) == ("self", "Điểm tự đánh giá")

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from cchc.store.accounts import User, authenticate, hash_password, user_from_identity, verify_password
+from cchc.store.accounts import (User, authenticate, failure_count, hash_password, user_from_identity,
+                                 verify_password)
 from cchc.store.database import Store
 
 T0 = dt.datetime(2026, 12, 1, 8, 0, 0)
@@ -49,16 +50,20 @@ def test_a_login_gives_the_account_as_stored(store):
 def test_a_good_login_clears_an_expired_wait(store):
     for i in range(4):  # the 4th failure asks for a 2 s wait
         authenticate(store, "noivu", "sai", now=T0 + dt.timedelta(seconds=i))
-    assert store.get_user("noivu")["locked_until"] is not None
+    assert failure_count(store, "noivu") == 4
     assert authenticate(store, "noivu", "mat-khau-dung", now=T0 + dt.timedelta(seconds=10)).user is not None
-    record = store.get_user("noivu")
-    assert record["failed_logins"] == 0 and record["locked_until"] is None
+    assert failure_count(store, "noivu") == 0
+    assert authenticate(store, "noivu", "sai", now=T0 + dt.timedelta(seconds=10)).message == (
+        "Tên đăng nhập hoặc mật khẩu không đúng.")  # free again
 
 
-def test_a_disabled_account_is_told_so(store):
+def test_a_disabled_account_is_told_so_only_with_its_right_password(store):
     store.save_user("noivu", disabled=True)
     result = authenticate(store, "noivu", "mat-khau-dung", now=T0)
-    assert result.user is None and result.message == "Tài khoản đã bị khóa bởi quản trị viên."
+    assert result.user is None
+    assert result.message == "Tài khoản đã bị khóa bởi quản trị viên. Hãy liên hệ quản trị viên."
+    # a wrong password gets the answer any wrong password gets: the lock tells nothing to a guesser
+    assert authenticate(store, "noivu", "sai", now=T0).message == "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
 def test_identities_from_another_system(store):
@@ -66,5 +71,5 @@ def test_identities_from_another_system(store):
     assert user_from_identity(store, "la@x.vn") == User("la@x.vn", "viewer", "", "la@x.vn")
     assert user_from_identity(store, "") == User("khach", "viewer", "", "")
     store.save_user("noivu", disabled=True)
-    assert user_from_identity(store, "noivu") == User("noivu", "viewer", "", "noivu")
+    assert user_from_identity(store, "noivu") is None  # a disabled account is logged out, not a viewer
 

@@ -1,20 +1,21 @@
-"""Accounts, rights and logins: salted scrypt, slow-down and lock, the CLI, controls hidden without rights, and the
+"""Accounts, rights and logins: salted scrypt, the CLI, controls hidden without rights, and the
 header and OIDC login modes through the app."""
 
-import datetime as dt
+import os
 import subprocess
 import sys
-import types
 
 import pytest
 import streamlit as st
-import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
-from support import ROOT
+from support import ROOT, BrowserRequest
 
 from cchc.ingest import load_sample_data
 from cchc.store import accounts as auth
 from cchc.store.database import Store
+
+
+BROWSER = BrowserRequest()
 
 
 def make_store(tmp_path, name="acc.sqlite", sample=True) -> tuple[Store, str]:
@@ -36,67 +37,6 @@ def test_passwords_are_salted_scrypt_hashes(tmp_path):
     store, _ = make_store(tmp_path, sample=False)
     add(store, "nv", "editor", "bí mật 123")
     assert "bí mật" not in store.get_user("nv")["password_hash"]
-
-
-def test_failed_logins_slow_down_then_lock(tmp_path):
-    store, _ = make_store(tmp_path, sample=False)
-    add(store, "nv", "editor")
-    now = dt.datetime(2026, 1, 1, 8, 0, 0)
-    for _ in range(3):  # README: the first 3 failures cost nothing
-        assert auth.authenticate(store, "nv", "sai", now).user is None
-    result = auth.authenticate(store, "nv", "sai", now)
-    assert "chờ 2 giây" in result.message
-    # while the wait runs, even the right password is refused
-    assert auth.authenticate(store, "nv", "mat-khau-dai", now + dt.timedelta(seconds=1)).user is None
-    later = now + dt.timedelta(seconds=3)
-    assert auth.authenticate(store, "nv", "mat-khau-dai", later).user.role == "editor"
-    for i in range(10):  # README: 10 failures lock the account
-        result = auth.authenticate(store, "nv", "sai", later + dt.timedelta(minutes=2 * i))
-    assert "tạm khóa" in result.message and "15 phút" in result.message
-    locked_at = later + dt.timedelta(minutes=2 * 9)
-    assert auth.authenticate(store, "nv", "mat-khau-dai", locked_at + dt.timedelta(minutes=5)).user is None
-    assert auth.authenticate(store, "nv", "mat-khau-dai", locked_at + dt.timedelta(minutes=16)).user is not None
-    assert auth.authenticate(store, "khong-co", "x", now).message == "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-def test_login_waits_are_the_numbers_the_readme_promises(tmp_path):
-    """README: 3 free failures, then waits doubling up to 60 s (2, 4, 8, 16, 32, 60), the 10th locks for 15 min.
-
-    Literal numbers on purpose: changing FREE_FAILURES, MAX_DELAY_SECONDS, LOCK_AFTER or LOCK_MINUTES must fail here.
-    """
-    store, _ = make_store(tmp_path, sample=False)
-    add(store, "nv", "editor")
-    t = dt.datetime(2026, 3, 2, 7, 30, 0)
-    half = dt.timedelta(milliseconds=500)
-    for failure in (1, 2, 3):  # free: tried again at the same instant, no wait
-        result = auth.authenticate(store, "nv", "sai", t)
-        assert (result.user, result.message) == (None, GENERIC)
-        assert (store.get_user("nv")["failed_logins"], store.get_user("nv")["locked_until"]) == (failure, None)
-    for failure, wait in zip((4, 5, 6, 7, 8, 9), (2, 4, 8, 16, 32, 60)):
-        result = auth.authenticate(store, "nv", "sai", t)
-        assert result.user is None
-        assert result.message == f"{GENERIC} Hãy chờ {wait} giây trước khi thử lại.", failure
-        record = store.get_user("nv")
-        assert (record["failed_logins"], record["locked_until"]) == (failure, t + dt.timedelta(seconds=wait))
-        # half a second before the wait ends even the right password is refused, and nothing is counted
-        refused = auth.authenticate(store, "nv", "mat-khau-dai", t + dt.timedelta(seconds=wait) - half)
-        assert refused.user is None and refused.message == "Đăng nhập sai nhiều lần: hãy thử lại sau 1 giây."
-        assert store.get_user("nv")["failed_logins"] == failure
-        t += dt.timedelta(seconds=wait)  # the wait is over: the next try is checked again
-    result = auth.authenticate(store, "nv", "sai", t)  # the 10th failure in a row
-    assert result.message == "Đăng nhập sai 10 lần: tài khoản bị tạm khóa 15 phút."
-    assert store.get_user("nv")["locked_until"] == t + dt.timedelta(minutes=15)
-    for early in (dt.timedelta(minutes=14), dt.timedelta(minutes=15) - half):
-        assert auth.authenticate(store, "nv", "mat-khau-dai", t + early).user is None
-    back = auth.authenticate(store, "nv", "mat-khau-dai", t + dt.timedelta(minutes=15))
-    assert back.user is not None and back.user.role == "editor" and back.message == "Đăng nhập thành công."
-    # a good login starts the count again: the next 3 failures are free once more
-    for failure in (1, 2, 3):
-        assert auth.authenticate(store, "nv", "sai", t + dt.timedelta(minutes=15)).message == GENERIC
-    assert "chờ 2 giây" in auth.authenticate(store, "nv", "sai", t + dt.timedelta(minutes=15)).message
 
 
 def test_rights_by_role_and_agency():
@@ -142,8 +82,12 @@ def app_with_accounts(tmp_path, monkeypatch):
     add(store, "capnhat", "editor")
     add(store, "xem", "viewer")
     monkeypatch.setenv("CCHC_DATABASE_URL", url)
-    for name in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED", "CCHC_TRUSTED_HEADER"):  # each test states its own settings
-        monkeypatch.delenv(name, raising=False)
+    for name in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED", "CCHC_TRUSTED_HEADER", "CCHC_PROXY_SECRET"):  # each test
+        monkeypatch.delenv(name, raising=False)  # states its own settings
+    monkeypatch.setenv("CCHC_SERVED", "1")  # as behind serve.py, whose login page sets the session cookie
+    BROWSER.install(monkeypatch)
+    BROWSER.cookies.clear()
+    BROWSER.headers.clear()
     st.cache_data.clear()
     st.cache_resource.clear()
     yield store
@@ -163,9 +107,13 @@ def open_data_page(user: dict | None = None) -> AppTest:
 
 
 def login(at: AppTest, username: str, password: str = "mat-khau-dai") -> AppTest:
-    at.text_input(key="login_username").input(username)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
+    """What the login page (cchc/web.py, tested in tests/test_web.py) does: check the password, then the browser
+    carries the session cookie on its next connection."""
+    store = Store(os.environ["CCHC_DATABASE_URL"])
+    result = auth.authenticate(store, username, password)
+    if result.user is not None:
+        BROWSER.log_in(store, result.user.username)
+    store.dispose()
     at.run()
     assert not at.exception
     return at
@@ -187,10 +135,35 @@ def test_controls_hidden_without_rights(app_with_accounts):
     assert len(at.file_uploader) == 1 and "rollback" in keys(at)
 
 
-def test_wrong_password_is_refused_in_the_app(app_with_accounts):
-    at = login(open_data_page(), "capnhat", "sai-mat-khau")
-    assert any("không đúng" in e.value for e in at.error)
-    assert len(at.file_uploader) == 0
+def test_a_cookie_that_is_no_session_logs_nobody_in(app_with_accounts):
+    login(open_data_page(), "capnhat", "sai-mat-khau")  # the wrong password: no cookie at all
+    assert not BROWSER.cookies
+    BROWSER.cookies[auth.SESSION_COOKIE] = "forged-" + "x" * 36  # a cookie the server never gave
+    at = open_data_page()
+    assert len(at.file_uploader) == 0 and not signed_in_as(at)
+    assert any(b.label == "Đăng nhập" for b in at.get("link_button"))
+
+
+def test_logout_disabling_and_a_new_password_end_the_session_at_the_next_click(app_with_accounts):
+    store = app_with_accounts
+    at = login(open_data_page(), "capnhat")
+    assert signed_in_as(at) == ["Đăng nhập: **capnhat** · Cập nhật"]
+    auth.end_session(store, BROWSER.cookies[auth.SESSION_COOKIE])  # what "Đăng xuất" (/dang-xuat) does
+    at.run()
+    assert not signed_in_as(at) and len(at.file_uploader) == 0
+    at = login(open_data_page(), "capnhat")
+    store.save_user("capnhat", disabled=True)  # `cchc user disable capnhat`, from another machine
+    at.run()
+    assert not signed_in_as(at) and len(at.file_uploader) == 0
+    store.save_user("capnhat", disabled=False)
+    at = login(open_data_page(), "capnhat")
+    assert len(at.file_uploader) == 1
+    store.save_user("capnhat", password_hash=auth.hash_password("mat-khau-moi-1"))  # `cchc user passwd`
+    at.run()
+    assert not signed_in_as(at) and len(at.file_uploader) == 0
+    store.save_user("capnhat", role="viewer")  # a role changed: the next click has the new rights
+    at = login(open_data_page(), "capnhat", "mat-khau-moi-1")
+    assert signed_in_as(at) == ["Đăng nhập: **capnhat** · Xem"] and len(at.file_uploader) == 0
 
 
 def test_viewing_can_require_a_login(app_with_accounts, monkeypatch):
@@ -223,18 +196,18 @@ def test_trusted_header_and_oidc_identities_map_to_accounts(tmp_path):
 
 # ---- header and OIDC modes, through the app ----
 
+SECRET = "chung-voi-may-chu-trung-gian"
+
+
 @pytest.fixture
 def proxy_headers(monkeypatch):
-    """The request headers a proxy in front of the app sends.
+    """The request headers a proxy in front of the app sends; the shared secret is added by `from_proxy`."""
+    monkeypatch.setenv("CCHC_PROXY_SECRET", SECRET)
+    return BROWSER.headers
 
-    AppTest cannot send headers (AppTest.context takes browser fields only), so the session's client context is
-    replaced at its source in streamlit.runtime.context: st.context.headers itself, its case-insensitive lookup and
-    ui/common.current_account all run unchanged.
-    """
-    sent: list[tuple[str, str]] = []
-    client = types.SimpleNamespace(headers=sent, cookies={}, remote_ip=None)
-    monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", lambda: client)
-    return sent
+
+def from_proxy(*headers: tuple[str, str]) -> list[tuple[str, str]]:
+    return [*headers, ("X-Cchc-Proxy-Secret", SECRET)]
 
 
 def signed_in_as(at) -> list[str]:
@@ -254,23 +227,23 @@ ADMIN = {"upload": True, "targets": True, "rules": True, "rollback": True}
 
 def test_header_mode_gives_the_named_account_its_role(app_with_accounts, monkeypatch, proxy_headers):
     monkeypatch.setenv("CCHC_AUTH", "header")
-    proxy_headers[:] = [("x-remote-user", "capnhat")]  # header names are case-insensitive
+    proxy_headers[:] = from_proxy(("x-remote-user", "capnhat"))  # header names are case-insensitive
     at = open_data_page()
     assert rights(at) == EDITOR
     assert signed_in_as(at) == ["Đăng nhập: **capnhat** · Cập nhật"]
     assert "login_username" not in {t.key for t in at.text_input}  # the proxy vouches: no password form
-    proxy_headers[:] = [("X-Remote-User", "xem")]
+    proxy_headers[:] = from_proxy(("X-Remote-User", "xem"))
     at = open_data_page()
     assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **xem** · Xem"]
-    proxy_headers[:] = [("X-Remote-User", "quantri")]
+    proxy_headers[:] = from_proxy(("X-Remote-User", "quantri"))
     assert rights(open_data_page()) == ADMIN
 
 
 def test_header_mode_strangers_only_view(app_with_accounts, monkeypatch, proxy_headers):
-    """README: người lạ chỉ được xem — an identity with no account, or a disabled one, is a viewer."""
+    """README: người lạ chỉ được xem — an identity with no account is a viewer; a disabled account is logged out."""
     monkeypatch.setenv("CCHC_AUTH", "header")
     monkeypatch.setenv("CCHC_LOGIN_REQUIRED", "1")
-    proxy_headers[:] = [("X-Remote-User", "nguoi-la@example.com")]
+    proxy_headers[:] = from_proxy(("X-Remote-User", "nguoi-la@example.com"))
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     home.run()
     assert not home.exception and home.get("plotly_chart")  # viewing is allowed
@@ -278,26 +251,26 @@ def test_header_mode_strangers_only_view(app_with_accounts, monkeypatch, proxy_h
     at = open_data_page()
     assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **nguoi-la@example.com** · Xem"]
     app_with_accounts.save_user("quantri", disabled=True)
-    proxy_headers[:] = [("X-Remote-User", "quantri")]
+    proxy_headers[:] = from_proxy(("X-Remote-User", "quantri"))
     at = open_data_page()
-    assert rights(at) == NONE and signed_in_as(at) == ["Đăng nhập: **quantri** · Xem"]
+    assert rights(at) == NONE and not signed_in_as(at)
 
 
 def test_header_mode_without_the_header_logs_nobody_in(app_with_accounts, monkeypatch, proxy_headers):
     monkeypatch.setenv("CCHC_AUTH", "header")
     monkeypatch.setenv("CCHC_TRUSTED_HEADER", "X-Auth-Email")
-    proxy_headers[:] = [("X-Remote-User", "quantri")]  # not the header the settings trust
+    proxy_headers[:] = from_proxy(("X-Remote-User", "quantri"))  # not the header the settings trust
     at = open_data_page()
     assert rights(at) == NONE and not signed_in_as(at)
     assert any("Chưa xác định được người dùng" in c.value for c in at.caption)
     assert any("Cần đăng nhập" in i.value for i in at.info)
     monkeypatch.setenv("CCHC_LOGIN_REQUIRED", "1")
-    proxy_headers[:] = []
+    proxy_headers[:] = from_proxy()
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     home.run()
     assert not home.exception and not home.get("plotly_chart")
     assert any("Cần đăng nhập để xem" in i.value for i in home.info)
-    proxy_headers[:] = [("X-Auth-Email", "quantri")]  # the trusted header
+    proxy_headers[:] = from_proxy(("X-Auth-Email", "quantri"))  # the trusted header
     assert rights(open_data_page()) == ADMIN
 
 
@@ -318,3 +291,18 @@ def test_oidc_mode_before_login_offers_the_login_button(app_with_accounts, monke
     at = open_data_page({"is_logged_in": False, "email": "quantri"})
     assert rights(at) == NONE and not signed_in_as(at)
     assert "login_oidc" in keys(at) and "login_username" not in {t.key for t in at.text_input}
+
+
+def test_header_mode_believes_only_the_proxy_that_knows_the_secret(app_with_accounts, monkeypatch, proxy_headers):
+    """Anyone who reaches the port can send X-Remote-User; only the proxy sends the shared secret with it."""
+    monkeypatch.setenv("CCHC_AUTH", "header")
+    proxy_headers[:] = [("X-Remote-User", "quantri")]  # no secret: someone who bypassed the proxy
+    at = open_data_page()
+    assert rights(at) == NONE and not signed_in_as(at)
+    proxy_headers[:] = [("X-Remote-User", "quantri"), ("X-Cchc-Proxy-Secret", SECRET + "x")]  # a wrong secret
+    assert rights(open_data_page()) == NONE
+    proxy_headers[:] = from_proxy(("X-Remote-User", "quantri"))
+    assert rights(open_data_page()) == ADMIN
+    monkeypatch.delenv("CCHC_PROXY_SECRET")  # no secret configured: nobody is believed, whatever they send
+    proxy_headers[:] = [("X-Remote-User", "quantri"), ("X-Cchc-Proxy-Secret", "")]
+    assert rights(open_data_page()) == NONE

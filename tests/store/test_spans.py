@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from support import SheetSpec, book
 
-from cchc.ingest import check_file, conflict_messages, preview_import, store_checked
+from cchc.ingest import (
+    MACHINE_ADMIN,
+    check_file,
+    conflict_messages,
+    preview_import,
+    store_checked,
+)
 from cchc.store.database import PeriodConflict
 
 HEADER = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
@@ -24,7 +30,7 @@ def month(m, received=12, unit="Phòng Tư pháp"):
 def load(store, data, name="f.xlsx"):
     result = check_file(data, name)
     assert result.ok, result.findings.errors
-    return result, store_checked(store, result, data, name)
+    return result, store_checked(store, result, data, name, account=MACHINE_ADMIN)
 
 
 def test_a_quarter_counts_in_a_period_that_holds_it_and_never_in_a_month(store):
@@ -65,7 +71,7 @@ def test_a_span_may_not_overlap_stored_months_of_the_same_unit(store, first, sec
     result = check_file(data, "f.xlsx")
     assert preview_import(store, result)["conflicts"] == [conflict]
     with pytest.raises(PeriodConflict) as refused:
-        store_checked(store, result, data, "f.xlsx")
+        store_checked(store, result, data, "f.xlsx", account=MACHINE_ADMIN)
     assert refused.value.conflicts == [conflict]
     assert (store.import_count(), store.stats_totals()) == (before, totals)  # nothing stored
 
@@ -99,7 +105,7 @@ def test_the_user_may_replace_what_a_span_overlaps_and_get_it_back_by_undoing(st
     _, march = load(store, month(3))
     data = quarter()
     result = check_file(data, "q1.xlsx")
-    outcome = store_checked(store, result, data, "q1.xlsx", replace_overlaps=True)
+    outcome = store_checked(store, result, data, "q1.xlsx", account=MACHINE_ADMIN, replace_overlaps=True)
     assert store.stats_periods() == [] and store.stats_spans() == ["2019-01..2019-03"]
     assert store.stats_totals()["received_total"] == 36  # the quarter, not the quarter and its months
     history = store.import_history()
