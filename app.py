@@ -6,6 +6,7 @@ import streamlit as st
 
 from cchc.show import views
 from ui import auth, common
+from ui.safe import md
 
 st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="expanded")
@@ -48,7 +49,7 @@ periods = common.query("stats_periods")
 years = sorted({int(p[:4]) for p in periods} | set(common.query("plan_years")))
 
 with st.sidebar:
-    st.markdown(f"### {organisation.name}")
+    st.markdown(f"### {md(organisation.name)}")
     if years:
         year = st.selectbox("Năm", years, index=len(years) - 1, key="nam", bind="query-params",
                             persist_state="session")

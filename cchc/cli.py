@@ -132,7 +132,7 @@ def _read_file(path_text: str) -> tuple[bytes, str] | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .ingest import check_file, store_checked
+    from .ingest import store_checked
     from .store.database import Store
 
     if args.command in ("check", "import"):
@@ -149,8 +149,12 @@ def main(argv: list[str] | None = None) -> int:
                 names = ", ".join(f"“{m['name']}”" for m in saved) or "chưa có cách đọc nào"
                 sys.stderr.write(f"Không có cách đọc cột tên “{args.mapping}” trong cơ sở dữ liệu ({names}).\n")
                 return EXIT_USAGE
-        result = check_file(data, name, plan=store.current_plan() if store else None, period=args.period,
-                            mappings=saved, forced_mapping=forced)
+        from .sandbox import check_file_bounded, environment_setting, limits_from_settings
+
+        # read in a child process with a CPU, memory and wall-clock limit (CCHC_CHECK_CPU_SECONDS, …)
+        result = check_file_bounded(data, name, plan=store.current_plan() if store else None, period=args.period,
+                                    mappings=saved, forced_mapping=forced,
+                                    limits=limits_from_settings(environment_setting))
         outcome = None
         if args.command == "import" and result.ok:
             from .ingest import MACHINE_ADMIN, conflict_messages

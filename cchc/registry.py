@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,13 @@ from .read.text import clean, fold
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REGISTRY_FILE = DATA_DIR / "don_vi.csv"
 ORGANISATION_FILE = DATA_DIR / "to_chuc.json"
+DATA_DIR_ENV = "CCHC_DATA_DIR"  # a folder with another organisation's to_chuc.json and don_vi.csv
+
+
+def _data_file(shipped: Path) -> Path:
+    """The organisation file or registry the app reads: from $CCHC_DATA_DIR when it is set, else the shipped one."""
+    folder = os.environ.get(DATA_DIR_ENV, "").strip()
+    return Path(folder) / shipped.name if folder else shipped
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def _load_registry(path: str, mtime: float) -> Registry:
 
 
 def load_registry(path: Path | str | None = None) -> Registry:
-    path = Path(path or REGISTRY_FILE)
+    path = Path(path or _data_file(REGISTRY_FILE))
     return _load_registry(str(path), path.stat().st_mtime)
 
 
@@ -141,6 +149,6 @@ class Organisation:
 
 
 def load_organisation(path: Path | str | None = None) -> Organisation:
-    raw = json.loads(Path(path or ORGANISATION_FILE).read_text(encoding="utf-8"))
+    raw = json.loads(Path(path or _data_file(ORGANISATION_FILE)).read_text(encoding="utf-8"))
     levels = tuple((lvl["code"], lvl.get("label", lvl["code"])) for lvl in raw.get("levels", []))
     return Organisation(name=raw.get("name", ""), province=raw.get("province", ""), levels=levels)

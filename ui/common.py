@@ -13,6 +13,7 @@ from cchc.registry import load_organisation, load_registry
 from cchc.show import views
 from cchc.show.figures import PLOTLY_CONFIG
 from cchc.store.database import Store
+from ui.safe import md
 
 DATA_PAGE = "pages/du_lieu.py"
 UNIT_PAGE = "pages/don_vi.py"
@@ -81,7 +82,8 @@ def show_chart(fig, key: str | None = None, on_select: str = "ignore"):
 
 
 def empty_state(what: str) -> None:
-    st.info(f"Chưa có {what}. Hãy tải tệp lên ở trang **Dữ liệu** (kế hoạch hoặc thống kê TTHC hằng tháng).",
+    """`what` is plain text (it may name a level or a unit): escaped here."""
+    st.info(f"Chưa có {md(what)}. Hãy tải tệp lên ở trang **Dữ liệu** (kế hoạch hoặc thống kê TTHC hằng tháng).",
             icon=":material/folder_open:")
     st.page_link(DATA_PAGE, label="Đến trang Dữ liệu để tải tệp lên", icon=":material/upload:")
 
@@ -103,10 +105,11 @@ def illustrative_notice() -> None:
 
 
 def page_header(title: str, subtitle: str | None = None) -> None:
+    """`title` and a given `subtitle` are markdown; the default subtitle (organisation, filters) is escaped."""
     st.title(title)
     f = filters()
     if subtitle is None and f.year:
-        subtitle = f"{organisation().name} · {f.describe(organisation())}"
+        subtitle = md(f"{organisation().name} · {f.describe(organisation())}")
     if subtitle:
         st.caption(subtitle)
 
@@ -176,7 +179,7 @@ def report_buttons(section: str, unit: str | None = None) -> None:
         return render
 
     with st.popover("Xuất báo cáo", icon=":material/picture_as_pdf:"):
-        st.caption(f"Báo cáo {f.describe(organisation())}" + (f", {unit}" if unit else "")
+        st.caption(md(f"Báo cáo {f.describe(organisation())}" + (f", {unit}" if unit else ""))
                    + ". Tệp được tạo khi bấm (vài giây).")
         for kind, label in (("pdf", "PDF"), ("pptx", "PowerPoint (.pptx)"),
                             ("html", "HTML (một tệp, xem không cần mạng)")):
@@ -239,8 +242,8 @@ def rate_metric(container, card, show_counts: bool = True) -> None:
 
     spec = RATES[card.key]
     label = spec.short or spec.label
-    if card.criterion:
-        label += f" ({card.criterion})"
+    if card.criterion:  # a code read from the plan workbook
+        label += f" ({md(card.criterion)})"
     target = views.target_text(card.target) if card.target else "–"
     container.metric(label, fmt.percent(card.value), delta=f"{badge(card.status)} · chỉ tiêu {target}",
                      delta_color=_DELTA_COLORS[card.status], delta_arrow="off", border=True,

@@ -10,6 +10,7 @@ import streamlit as st
 from cchc import formatting as fmt
 from cchc.show import figures, views
 from ui import common
+from ui.safe import md
 
 HIDE_CHROME = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
@@ -29,8 +30,8 @@ def _slides(f: views.Filters) -> list[tuple[str, callable]]:
         plan, score = result
 
         def headline():
-            st.markdown(f"## {common.organisation().name}: Chỉ số cải cách hành chính")
-            st.caption(f.describe(common.organisation()))
+            st.markdown(f"## {md(common.organisation().name)}: Chỉ số cải cách hành chính")
+            st.caption(md(f.describe(common.organisation())))
             cols = st.columns(3)
             for col, label, value in ((cols[0], "Điểm bị mất", fmt.points(score.lost_total)),
                                       (cols[1], "Dự kiến khôi phục", fmt.points(score.recovered)),

@@ -26,9 +26,12 @@ from __future__ import annotations
 import html
 import re
 import struct
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from xml.parsers import expat
+
+from ..findings import WorkbookRefused
 
 from .container import (
     _MAX_CARRY,
@@ -50,6 +53,9 @@ from .container import (
 )
 
 MAX_LISTED = 10  # places named one by one; the rest are counted by sheet
+# What a damaged or hostile file can make the scan raise; anything else would be a bug (see live_content's strict).
+_PARSE_ERRORS = (WorkbookRefused, ValueError, IndexError, struct.error, OverflowError, expat.ExpatError, zlib.error,
+                 RecursionError)
 _EXCERPT = 80  # characters of a formula or a target shown in a message
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -151,7 +157,11 @@ _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _QUOTED_NAME = re.compile(r"'(?:[^']|'')*'")
 _FUNCTION = re.compile(r"(?<![\w.$])(?:(?:_xlfn|_xll|_xlws|com\.microsoft|org\.openoffice|org\.libreoffice)\.)?"
                        r"(HYPERLINK|WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER\.ID|REGISTER|DDE)\s*\(", re.I)
-_QUICK = re.compile(r"HYPERLINK|WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER|DDE|[|\['#]", re.I)
+# A formula can only be live if it holds one of these (names, "|", "[", a path or an address); the same list, as
+# bytes, picks the <f> elements worth reading out of the sheet XML (plus "&#": a character written as a number).
+_KEYWORDS = r"HYPERLINK|WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER|DDE|[|\[]|:\\|://|\\\\"
+_QUICK = re.compile(_KEYWORDS, re.I)
+_QUICK_ODF = re.compile(_KEYWORDS + r"|'#", re.I)  # OpenFormula: ['other.ods'#$Sheet1.A1]
 # Excel: "[1]Sheet1!A1", "[1]!Name", "'[1]Sheet 1'!A1", "[book.xlsx]Sheet1!A1", "'C:\dir\[book.xlsx]Sheet1'!A1",
 # "'http://host/[book.xlsx]Sheet1'!A1". A structured reference (Table1[Column], Table1[[#This Row],[2019]]) is
 # never followed by "!", and a sheet name cannot hold "[" or "]".
@@ -166,7 +176,7 @@ _ODF_EXTERNAL = re.compile(r"'((?:[^']|'')+)'#")
 def _formula_findings(formula: str, odf: bool = False, links: dict[int, tuple[str, str]] | None = None
                       ) -> list[tuple[str, str]]:
     """(summary, label) of each kind of live content in one formula; [] for an ordinary formula."""
-    if not formula or not _QUICK.search(formula):
+    if not formula or not (_QUICK_ODF if odf else _QUICK).search(formula):
         return []
     bare = _STRING_LITERAL.sub('""', formula)  # text in quotes is data, never a call or a reference
     out: list[tuple[str, str]] = []
@@ -292,7 +302,7 @@ def _external_links(view, parts, workbook_xml: bytes, found: _Found) -> dict[int
         try:
             xml = _read_whole(view, part, MAX_META_PART_BYTES)
             targets = _relationships(view, parts, _rels_of(key))
-        except Exception:  # a part that cannot be read is no finding
+        except _PARSE_ERRORS:  # a part that cannot be read is no finding
             continue
         name = part.info.filename
         link = None
@@ -381,6 +391,9 @@ def _defined_names(workbook_xml: bytes, links, found: _Found) -> None:
                       _formula_line(f"Tên định nghĩa “{_clean(name, 60)}”", label, formula))
 
 
+_LIVE_F: dict[bytes, re.Pattern] = {}  # root prefix → pattern of the <f> elements worth reading
+
+
 class _SheetFormulas:
     """The <f> elements of one worksheet part as it streams past, cut at cell boundaries.
 
@@ -421,10 +434,28 @@ class _SheetFormulas:
                 cut = len(region)  # no cell boundary in 8 MB: not a sheet written the usual way
         self.carry = region[cut:]
         if b"f" in region and region.find(self.formula, 0, cut) >= 0:
-            self._scan(region, cut)
+            if self.shared:  # a live shared formula: its followers name only its si, every <f> is read
+                self._scan(region, 0, cut)
+                return
+            for m in self._live.finditer(region, 0, cut):  # only the <f> whose text may be live (in C)
+                if b"shared" in m.group(1):
+                    self._scan(region, m.start(), cut)
+                    return
+                self._scan(region, m.start(), cut, once=True)
 
-    def _scan(self, region: bytes, end_at: int) -> None:
-        for m in _F_TAG.finditer(region, 0, end_at):
+    @property
+    def _live(self) -> re.Pattern:
+        pattern = _LIVE_F.get(self.prefix)
+        if pattern is None:
+            if len(_LIVE_F) > 64:
+                _LIVE_F.clear()
+            pattern = _LIVE_F[self.prefix] = re.compile(
+                b"<" + re.escape(self.prefix) + rb"f(?=[\s>])([^<>]*)>(?=[^<]*?(?i:" + _KEYWORDS.encode()
+                + rb"|&#))")
+        return pattern
+
+    def _scan(self, region: bytes, start: int, end_at: int, once: bool = False) -> None:
+        for m in _F_TAG.finditer(region, start, end_at):
             if m.group(1) != self.prefix:
                 continue
             attrs, closed = m.group(2), m.group(3) == b"/"
@@ -446,16 +477,17 @@ class _SheetFormulas:
             elif si is not None and si[1] in self.shared:
                 findings, text = self.shared[si[1]], self.shared_text[si[1]]
             else:
-                continue
-            if not findings:
-                continue
-            ref = self._cell_ref(region, m.start())
-            array = _REF.search(attrs) if kind and kind[1] == b"array" else None
-            if array is not None and ":" in array[1].decode():
-                ref = array[1].decode().replace("$", "").upper()
-            for summary, label in findings:
-                self.found.add(summary, _formula_line(_cell_place(self.sheet, ref), label, text), self.sheet,
-                               _range_cells(ref) if ref and ":" in ref else 1)
+                findings = []
+            if findings:
+                ref = self._cell_ref(region, m.start())
+                array = _REF.search(attrs) if kind and kind[1] == b"array" else None
+                if array is not None and ":" in array[1].decode():
+                    ref = array[1].decode().replace("$", "").upper()
+                for summary, label in findings:
+                    self.found.add(summary, _formula_line(_cell_place(self.sheet, ref), label, text), self.sheet,
+                                   _range_cells(ref) if ref and ":" in ref else 1)
+            if once:
+                return
 
     def _cell_ref(self, region: bytes, at: int) -> str | None:
         tag = _CELL_TAG.match(region, max(region.rfind(self.cell, 0, at), 0))
@@ -476,7 +508,7 @@ def _xlsx(view, parts, found: _Found) -> None:
                  lambda: _defined_names(workbook_xml, links, found)):
         try:
             step()
-        except Exception:  # one part that cannot be followed does not hide what the others show
+        except _PARSE_ERRORS:  # one part that cannot be followed does not hide what the others show
             pass
     for name, key in dict.fromkeys(_sheet_paths(workbook_xml, rels_xml)):
         part = parts.get(key)
@@ -487,7 +519,7 @@ def _xlsx(view, parts, found: _Found) -> None:
             for chunk in _inflate(view, part):
                 scan.feed(chunk)
             scan.feed(b"", True)
-        except Exception:
+        except _PARSE_ERRORS:
             continue
 
 
@@ -693,7 +725,8 @@ def _virtual_path(path: str) -> str:
             i += 1
             out.append("\\\\" if path[i] == "@" else f"{path[i]}:\\")
         elif ch in "\x02\x03":
-            out.append("\\")
+            if not (out and out[-1].endswith("\\")):
+                out.append("\\")
         elif ch == "\x04":
             out.append("..\\")
         elif ch == "\x05":
@@ -888,11 +921,14 @@ def _xls(data: bytes, found: _Found) -> None:
 # Entry point
 # ---------------------------------------------------------------------------------------------------------------
 
-def live_content(data: bytes, filename: str = "") -> list[tuple[str, str | None]]:
+def live_content(data: bytes, filename: str = "", *, strict: bool = False) -> list[tuple[str, str | None]]:
     """(warning, sheet or None) for the live content of an upload that passed the container guard: a summary,
     up to MAX_LISTED places named (sheet and cell), and a count of the rest. [] when there is none, or for any
-    input it cannot follow (an HTML table, a broken file): it never raises."""
+    input it cannot follow (an HTML table, a broken file): it never raises. `strict` (for the fuzz tests) lets an
+    exception a damaged file cannot explain (a bug) through."""
     found = _Found()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        return []
     try:
         data = bytes(data)
         if data.startswith(_ZIP_MAGIC):
@@ -904,9 +940,9 @@ def live_content(data: bytes, filename: str = "") -> list[tuple[str, str | None]
                 _ods(view, parts, found)
         elif data.startswith(_OLE_MAGIC):
             _xls(data, found)
-    except Exception:  # whatever could not be followed is no finding; what was found before stays found
+    except _PARSE_ERRORS:  # whatever could not be followed is no finding; what was found before stays found
         pass
-    try:
-        return found.messages()
-    except Exception:  # pragma: no cover - the messages are built from plain strings and counters
-        return []
+    except Exception:
+        if strict:
+            raise
+    return found.messages()

@@ -205,6 +205,9 @@ def _clean_merges(raw_merges, rows: list[list], name: str) -> list[tuple[int, in
     return list(merged)
 
 
+OUT_OF_MEMORY = "Tệp quá lớn để đọc: không đủ bộ nhớ. Hãy tách tệp hoặc xóa các dòng, cột thừa."
+
+
 def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, list[list], list, bool]]:
     """(name, rows, merged, visible) of every sheet. Raises WorkbookRefused."""
     try:
@@ -235,7 +238,7 @@ def _read_calamine(data: bytes, max_cells: int = MAX_CELLS) -> list[tuple[str, l
     except python_calamine.PasswordError:
         raise _refuse(PASSWORD) from None
     except MemoryError:
-        raise _refuse("Tệp quá lớn để đọc: không đủ bộ nhớ. Hãy tách tệp hoặc xóa các dòng, cột thừa.") from None
+        raise _refuse(OUT_OF_MEMORY) from None
     except Exception as exc:  # calamine raises several types for broken files; all mean "unreadable"
         raise _refuse(f"Tệp Excel bị hỏng, không đọc được nội dung ({type(exc).__name__}). {RESAVE}") from None
     except BaseException as exc:  # a Rust panic inside calamine arrives as pyo3's PanicException (a BaseException)
@@ -268,6 +271,11 @@ def _child_main() -> None:  # pragma: no cover - runs in the child process
     import resource
 
     memory, seconds = int(sys.argv[2]), int(sys.argv[3])
+    memory_hard, cpu_hard = resource.getrlimit(resource.RLIMIT_AS)[1], resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if memory_hard != resource.RLIM_INFINITY:  # a parent bounded more tightly: its limits stand
+        memory = min(memory, memory_hard)
+    if cpu_hard != resource.RLIM_INFINITY:
+        seconds = min(seconds, cpu_hard - 1)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     data = sys.stdin.buffer.read()
@@ -301,7 +309,17 @@ def _read_xls_in_child(data: bytes):
 
 
 def _xls_in_child_available() -> bool:
-    return os.name == "posix"
+    """A legacy .xls is read in a child of its own on POSIX, unless this process is itself bounded at least as
+    tightly as that child would be (the upload check's child, cchc.sandbox): then it is read here, under this
+    process's limits, and a check stopped at its wall clock leaves no grandchild running."""
+    if os.name != "posix":
+        return False
+    import resource
+
+    memory, cpu = resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_CPU)[0]
+    bounded = (memory != resource.RLIM_INFINITY and memory <= XLS_CHILD_MEMORY_BYTES
+               and cpu != resource.RLIM_INFINITY and cpu <= XLS_CHILD_CPU_SECONDS)
+    return not bounded
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,25 @@ TARGET_COLOR = "#B2182B"
 # Set once: passing template= to every update_layout makes Plotly rebuild and copy the template (≈ 10 ms a figure).
 pio.templates.default = "plotly_white"
 
+def plot_text(text: object) -> str:
+    """Text from files and accounts (unit, agency, criterion, domain and level names) as Plotly shows it literally.
+
+    Plotly reads a subset of HTML in every text it draws (titles, tick labels, legends, annotations, bar texts,
+    hover labels, the values %{x} and %{y} bring into a hovertemplate): "<a href=…>" would be a link, "<b>" bold,
+    "<br>" a new line. Its "&lt;", "&gt;" and "&amp;" show as the characters.
+    """
+    if text is None:
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plot_plain(text: object) -> str:
+    """plot_text undone: the name behind a clicked bar's label, a chart title for a PDF or PowerPoint heading."""
+    if text is None:
+        return ""
+    return str(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -28,6 +47,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi",
 
 def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure:
     main, _, subtitle = title.partition("\n")  # a second line (the period, the filters) becomes the subtitle
+    main, subtitle = plot_text(main), plot_text(subtitle)  # titles name units and levels: never Plotly's HTML
     settings = dict(
         title=dict(text=main, x=0, xanchor="left", font=dict(size=22),
                    subtitle=dict(text=subtitle, font=dict(size=15, color="#52606d"))),
@@ -42,7 +62,7 @@ def _layout(fig: go.Figure, title: str, height: int = 460, **extra) -> go.Figure
 
 def empty_figure(title: str, message: str = "Chưa có số liệu cho lựa chọn này") -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font=dict(size=20, color="#52606d"), x=0.5, y=0.5,
+    fig.add_annotation(text=plot_text(message), showarrow=False, font=dict(size=20, color="#52606d"), x=0.5, y=0.5,
                        xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -54,7 +74,7 @@ def domain_lost_bar(domains: pd.DataFrame, title: str) -> go.Figure:
     if domains.empty:
         return empty_figure(title, "Chưa có kế hoạch")
     frame = domains.sort_values("lost", ascending=True)
-    labels = [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"])]
+    labels = [plot_text(f"{c}. {n}") for c, n in zip(frame["code"], frame["name"])]
     fig = go.Figure(go.Bar(
         x=frame["lost"], y=labels, orientation="h", marker_color="#D55E00",
         text=[f"{fmt.points(v)} điểm" for v in frame["lost"]], textposition="outside", cliponaxis=False,
@@ -74,7 +94,7 @@ def rates_vs_targets(cards, title: str) -> go.Figure:
         return empty_figure(title)
     cards = list(reversed(cards))
     values = [c.value if c.value is not None else 0 for c in cards]
-    labels = [f"{c.label}" + (f" ({c.criterion})" if c.criterion else "") for c in cards]
+    labels = [plot_text(f"{c.label}" + (f" ({c.criterion})" if c.criterion else "")) for c in cards]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         x=values, y=labels, orientation="h", marker_color=[STATUS_COLORS[c.status] for c in cards],
@@ -141,7 +161,7 @@ def unit_rates(frame: pd.DataFrame, key: str, target: Target | None, title: str,
     numerator = sum(data[f] for f in spec.numerator)
     denominator = sum(-data[f[1:]] if f.startswith("-") else data[f] for f in spec.denominator)
     fig = go.Figure(go.Bar(
-        x=data[key], y=data["unit"], orientation="h", marker_color=[STATUS_COLORS[s] for s in statuses],
+        x=data[key], y=data["unit"].map(plot_text), orientation="h", marker_color=[STATUS_COLORS[s] for s in statuses],
         text=[fmt.percent(v) for v in data[key]], textposition="outside", cliponaxis=False,
         customdata=list(zip(numerator, denominator, [STATUS_LABELS[s] for s in statuses])),
         hovertemplate="%{y}: %{x:.1%} (%{customdata[2]})<br>%{customdata[0]:,} / %{customdata[1]:,} hồ sơ"
@@ -195,12 +215,14 @@ def unit_vs_level(unit_rates: dict[str, float | None], level_rates: dict[str, fl
     """A unit's rates beside the rates of its whole level, with targets."""
     labels = [RATES[k].short or RATES[k].label for k in keys]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=[unit_rates.get(k) for k in keys], name=unit_name, marker_color="#0072B2",
-                         text=[fmt.percent(unit_rates.get(k)) for k in keys], textposition="outside",
-                         hovertemplate="%{x}: %{y:.1%}<extra>" + unit_name + "</extra>"))
-    fig.add_trace(go.Bar(x=labels, y=[level_rates.get(k) for k in keys], name=level_name, marker_color="#9E9E9E",
-                         text=[fmt.percent(level_rates.get(k)) for k in keys], textposition="outside",
-                         hovertemplate="%{x}: %{y:.1%}<extra>" + level_name + "</extra>"))
+    # the names go in as trace names, escaped, and reach the hover label as %{fullData.name}: a name is never
+    # read as HTML nor as a template
+    fig.add_trace(go.Bar(x=labels, y=[unit_rates.get(k) for k in keys], name=plot_text(unit_name),
+                         marker_color="#0072B2", text=[fmt.percent(unit_rates.get(k)) for k in keys],
+                         textposition="outside", hovertemplate="%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(x=labels, y=[level_rates.get(k) for k in keys], name=plot_text(level_name),
+                         marker_color="#9E9E9E", text=[fmt.percent(level_rates.get(k)) for k in keys],
+                         textposition="outside", hovertemplate="%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"))
     fig.add_trace(go.Scatter(x=labels, y=[targets[k].value if targets.get(k) else None for k in keys],
                              mode="markers", name="Chỉ tiêu",
                              marker=dict(symbol="line-ew", size=60, line=dict(width=4, color=TARGET_COLOR)),
@@ -214,7 +236,7 @@ def recovery_by_domain(domains: pd.DataFrame, title: str) -> go.Figure:
     if domains.empty:
         return empty_figure(title, "Chưa có kế hoạch")
     frame = domains.sort_values("lost", ascending=True)
-    labels = [f"{c}. {n}" for c, n in zip(frame["code"], frame["name"])]
+    labels = [plot_text(f"{c}. {n}") for c, n in zip(frame["code"], frame["name"])]
     recovered = frame["recovered"].clip(lower=0)
     still = (frame["lost"] - recovered).clip(lower=0)
     fig = go.Figure()
@@ -234,7 +256,7 @@ def points_gain_bars(gains: pd.DataFrame, title: str, top: int = 15) -> go.Figur
     if gains.empty:
         return empty_figure(title, "Mọi tiêu chí đã đạt đủ điểm")
     data = gains.head(top).iloc[::-1]
-    labels = [f"{c} · {n[:55]}{'…' if len(n) > 55 else ''}" for c, n in zip(data["code"], data["name"])]
+    labels = [plot_text(f"{c} · {n[:55]}{'…' if len(n) > 55 else ''}") for c, n in zip(data["code"], data["name"])]
     fig = go.Figure(go.Bar(
         x=data["extra"], y=labels, orientation="h", marker_color=[STATUS_COLORS[s] for s in data["status"]],
         text=[f"+{fmt.points(v)}" for v in data["extra"]], textposition="outside", cliponaxis=False,
@@ -252,7 +274,7 @@ def years_lost(frame: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     for i, (year, rows) in enumerate(frame.groupby("plan_year")):
         appraisal = rows["appraisal_year"].iloc[0]
-        fig.add_trace(go.Bar(x=[f"{c}. {n}" for c, n in zip(rows["code"], rows["name"])], y=rows["lost"],
+        fig.add_trace(go.Bar(x=[plot_text(f"{c}. {n}") for c, n in zip(rows["code"], rows["name"])], y=rows["lost"],
                              name=f"Thẩm định {appraisal} (kế hoạch {year})",
                              marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
                              text=[fmt.points(v) for v in rows["lost"]], textposition="outside",

@@ -51,8 +51,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(folder: Path, name: str):
-    """`streamlit run app.py` on a SQLite file of its own in `folder`, the sample data loaded.
+def streamlit_server(folder: Path, name: str, env_extra: dict | None = None, prepare=None):
+    """`streamlit run serve.py` (app.py behind cchc's own doors, as scripts/run.sh starts it) on a SQLite file of
+    its own in `folder`, the sample data loaded; `prepare(store)` adds accounts or the like before the start.
 
     Ready when Streamlit prints its URL (it does so once its server listens), then checked through /_stcore/health.
     On exit the log goes to ARTIFACTS/<name>.log and must hold no traceback.
@@ -60,12 +61,14 @@ def streamlit_server(folder: Path, name: str):
     url = f"sqlite:///{folder / f'{name}.sqlite'}"
     store = Store(url)
     load_sample_data(store)
+    if prepare is not None:
+        prepare(store)
     store.dispose()
     port = free_port()
-    env = {**os.environ, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e"}
+    env = {**os.environ, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e", **(env_extra or {})}
     log_path = folder / f"{name}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",

@@ -140,12 +140,13 @@ def build_report(store: Store, filters: views.Filters, unit: str | None = None,
 
 
 def figure_title(fig: go.Figure) -> str:
-    return (fig.layout.title.text or "").strip()
+    """The chart's title as text (a PDF or PowerPoint heading, the HTML report's label, escaped there again)."""
+    return figures.plot_plain(fig.layout.title.text or "").strip()
 
 
 def figure_subtitle(fig: go.Figure) -> str:
     title = fig.layout.title
-    return ((title.subtitle.text if title and title.subtitle else None) or "").strip()
+    return figures.plot_plain((title.subtitle.text if title and title.subtitle else None) or "").strip()
 
 
 def _card_headline(card: views.RateCard, counts: bool = False) -> tuple[str, str]:
