@@ -111,6 +111,20 @@ def _here() -> str:
     return path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
+_LINK_STYLE = ("display:inline-block;padding:.4rem .9rem;border-radius:.5rem;text-decoration:none;font-weight:600;"
+               "border:1px solid #0b5cad;")
+
+
+def _same_tab_link(label: str, url: str, primary: bool) -> None:
+    """A button-like link that stays in this tab (st.link_button opens a new one): the login page sends the user
+    back here. Label and URL are ours; the URL's query is percent-encoded and HTML-escaped."""
+    import html
+
+    colours = "background:#0b5cad;color:#fff;" if primary else "background:#fff;color:#0b5cad;"
+    st.html(f'<a href="{html.escape(url)}" target="_self" data-testid="cchc-auth-link" '
+            f'style="{_LINK_STYLE}{colours}">{html.escape(label)}</a>')
+
+
 def login_button(primary: bool = False) -> None:
     from cchc import web
 
@@ -118,8 +132,7 @@ def login_button(primary: bool = False) -> None:
         st.warning("Hãy khởi động bảng điều hành bằng `bash scripts/run.sh` (serve.py) để đăng nhập được.",
                    icon=":material/lock:")
         return
-    st.link_button("Đăng nhập", web.login_url(_here()), icon=":material/login:",
-                   type="primary" if primary else "secondary")
+    _same_tab_link("Đăng nhập", web.login_url(_here()), primary)
 
 
 def login_box() -> None:
@@ -138,7 +151,7 @@ def login_box() -> None:
         st.caption(f"Đăng nhập: **{account.label}** · {ROLE_LABELS.get(account.role, account.role)}"
                    + (f" · {account.agency}" if account.agency else ""))
         if mode == "password":
-            st.link_button("Đăng xuất", web.LOGOUT_PATH, icon=":material/logout:")
+            _same_tab_link("Đăng xuất", web.LOGOUT_PATH, False)
         elif mode == "oidc" and st.button("Đăng xuất", key="logout"):
             st.logout()
         return
