@@ -27,6 +27,11 @@ ROW = ["Phòng Tư pháp", 12, 10, 9, 1]
     ("Từ ngày 01/01/2019 đến ngày 31/03/2019", 2019, (1, 3)),
     ("Lũy kế", None, None),  # several months, which ones not said
     ("Từ ngày 15/12/2018 đến ngày 14/01/2019", 2018, None),  # not whole months
+    ("Từ ngày 15/01/2019 đến ngày 31/03/2019", 2019, None),  # starts mid-month
+    ("Từ ngày 01/01/2019 đến ngày 30/03/2019", 2019, None),  # ends before the month's last day
+    ("Từ ngày 01/12/2018 đến ngày 31/01/2019", 2018, None),  # whole months, but over two years
+    ("Từ ngày 01/01/2018 đến ngày 31/03/2019", 2018, None),  # fifteen months
+    ("Từ ngày 01/03/2019 đến ngày 31/01/2019", 2019, None),  # backwards
 ])
 def test_a_multi_month_label_is_never_one_of_its_months(text, year, span):
     period = _period_from_label(text)
@@ -38,6 +43,8 @@ def test_a_multi_month_label_is_never_one_of_its_months(text, year, span):
 def test_a_one_month_label_stays_one_month(text, month):
     period = _period_from_label(text)
     assert (period.month, period.multi) == (month, False)
+    if "2019" in text:
+        assert period.year == 2019
 
 
 @pytest.mark.parametrize("line, span", [
