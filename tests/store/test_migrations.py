@@ -127,3 +127,23 @@ def test_0004_adds_spans_mappings_and_the_plan_source_and_goes_back_down(tmp_pat
         assert conn.execute(sa.text("SELECT unit, period FROM stats_rows")).all() == [("Phòng Tư pháp", "2019-01")]
     engine.dispose()
     assert Store(url).stats_periods() == ["2019-01"]  # a Store brings it back up to the newest revision
+
+
+def test_0005_adds_sessions_and_the_login_counter_and_goes_back_down(tmp_path):
+    url = f"sqlite:///{tmp_path / 'nam.sqlite'}"
+    engine = sa.create_engine(url)
+    _migrate(engine, command.upgrade, "0004")
+    with engine.begin() as conn:  # a 0004 database with an account
+        conn.execute(sa.text("INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES "
+                             "('nv', 'editor', 'scrypt$x', '2019-02-01 00:00:00', '2019-02-01 00:00:00')"))
+    _migrate(engine, command.upgrade, "0005")
+    assert {"login_sessions", "login_throttle"} <= _tables(engine)
+    assert "password_changed_at" in {c["name"] for c in sa.inspect(engine).get_columns("users")}
+    with engine.connect() as conn:  # the account kept, never "changed its password" by the move
+        assert conn.execute(sa.text("SELECT username, password_changed_at FROM users")).all() == [("nv", None)]
+    _migrate(engine, command.downgrade, "0004")
+    assert not {"login_sessions", "login_throttle"} & _tables(engine)
+    assert "password_changed_at" not in {c["name"] for c in sa.inspect(engine).get_columns("users")}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT username, role FROM users")).all() == [("nv", "editor")]
+    engine.dispose()
