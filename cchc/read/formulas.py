@@ -17,8 +17,11 @@ program or fetch an address. `live_content` finds that content so the upload can
   objects and ActiveX controls.
 
 It runs on an upload the container guard (cchc.read.container) has passed, reusing its bounded readers: the zip
-directory is re-read (cheap), parts are inflated as bounded streams, sheet XML is scanned by regex for `<f>` only,
-and an .xls Workbook stream is walked record by record. It never raises: whatever it cannot follow gives no finding.
+directory is re-read (cheap), parts are inflated as bounded streams, sheet XML is searched (in C) for the `<f>`
+elements whose text holds a sign of live content and only those are read, and an .xls Workbook stream is walked
+record by record, copying out formula records only. The work is bounded: MAX_FORMULA characters of a formula,
+MAX_EXAMINED formulas read closely and MAX_COUNTED places counted per file, then the counts say "ít nhất". It never
+raises: whatever it cannot follow gives no finding.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from ..findings import WorkbookRefused
-
 from .container import (
     _MAX_CARRY,
     _MINI_STREAM_CUTOFF,
@@ -53,6 +55,11 @@ from .container import (
 )
 
 MAX_LISTED = 10  # places named one by one; the rest are counted by sheet
+MAX_COUNTED = 100_000  # places counted before the scan stops (bounded work on a sheet of a million live cells)
+# Formulas (and their characters) read closely, those that hold a name or a sign that may be live, before the scan
+# stops: a few seconds at most, whatever a hostile file repeats.
+MAX_EXAMINED = 300_000
+MAX_EXAMINED_CHARS = 16 * 1024 * 1024
 # What a damaged or hostile file can make the scan raise; anything else would be a bug (see live_content's strict).
 _PARSE_ERRORS = (WorkbookRefused, ValueError, IndexError, struct.error, OverflowError, expat.ExpatError, zlib.error,
                  RecursionError)
@@ -85,6 +92,10 @@ class _Item:
     cells: int = 1
 
 
+class _Enough(Exception):
+    """MAX_COUNTED places found: the scan stops."""
+
+
 class _Found:
     """Items in the order found; all are counted, the first MAX_LISTED are kept whole."""
 
@@ -93,8 +104,23 @@ class _Found:
         self.counts: Counter = Counter()  # summary → number
         self.rest: Counter = Counter()  # sheet (or None) → number of places not listed
         self.rest_cells: Counter = Counter()
+        self.places = 0
+        self.examined = self.examined_chars = 0
+        self.stopped = False  # MAX_COUNTED places counted: the counts are lower bounds
+
+    def examine(self, formula: str | bytes) -> None:
+        """One more formula read closely; the scan stops past MAX_EXAMINED formulas or MAX_EXAMINED_CHARS."""
+        self.examined += 1
+        self.examined_chars += min(len(formula), MAX_FORMULA)
+        if self.examined > MAX_EXAMINED or self.examined_chars > MAX_EXAMINED_CHARS:
+            self.stopped = True
+            raise _Enough
 
     def add(self, summary: str, line: str, sheet: str | None = None, cells: int = 1) -> None:
+        if self.places >= MAX_COUNTED:
+            self.stopped = True
+            raise _Enough
+        self.places += 1
         cells = max(1, min(cells, 10 ** 9))
         self.counts[summary] += cells
         if len(self.listed) < MAX_LISTED:
@@ -103,10 +129,15 @@ class _Found:
             self.rest[sheet] += 1
             self.rest_cells[sheet] += cells
 
+    @property
+    def full(self) -> bool:
+        return len(self.listed) >= MAX_LISTED
+
     def messages(self) -> list[tuple[str, str | None]]:
         if not self.listed:
             return []
-        what = "; ".join(f"{_count(n)} {summary}" for summary, n in self.counts.items())
+        least = "ít nhất " if self.stopped else ""
+        what = "; ".join(f"{least}{_count(n)} {summary}" for summary, n in self.counts.items())
         out = [(f"Tệp có nội dung có thể tự kết nối ra ngoài hoặc chạy lệnh khi được mở bằng Excel ({what}). Số "
                 "liệu được đọc từ giá trị đã lưu trong tệp, không công thức nào được chạy; nhưng tệp gốc được giữ "
                 "nguyên như khi tải lên (“Tải tệp gốc” ở trang Dữ liệu), nên chỉ mở bản tải về khi tin nguồn gửi. "
@@ -118,7 +149,9 @@ class _Found:
             by_sheet = "; ".join(f"Sheet “{sheet}”: {_count(self.rest_cells[sheet])} ô" if sheet is not None
                                  else f"cả tệp: {_count(n)}" for sheet, n in self.rest.items())
             only = next(iter(self.rest)) if len(self.rest) == 1 else None
-            out.append((f"Còn {_count(places)} chỗ khác có nội dung như trên không liệt kê ở đây ({by_sheet}).", only))
+            more = f"ít nhất {_count(places)} chỗ khác (dừng đếm ở {_count(MAX_COUNTED)} chỗ)" if self.stopped \
+                else f"{_count(places)} chỗ khác"
+            out.append((f"Còn {more} có nội dung như trên không liệt kê ở đây ({by_sheet}).", only))
         return out
 
 
@@ -154,7 +187,8 @@ def _range_cells(ref: str) -> int:
 # ---------------------------------------------------------------------------------------------------------------
 
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
-_QUOTED_NAME = re.compile(r"'(?:[^']|'')*'")
+# Quoted names ('Số liệu 2019', with '' for a quote inside) as unrolled possessive loops: linear on any text.
+_QUOTED_NAME = re.compile(r"'[^']*+(?:''[^']*+)*+'")
 _FUNCTION = re.compile(r"(?<![\w.$])(?:(?:_xlfn|_xll|_xlws|com\.microsoft|org\.openoffice|org\.libreoffice)\.)?"
                        r"(HYPERLINK|WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER\.ID|REGISTER|DDE)\s*\(", re.I)
 # A formula can only be live if it holds one of these (names, "|", "[", a path or an address); the same list, as
@@ -167,30 +201,40 @@ _QUICK_ODF = re.compile(_KEYWORDS + r"|'#", re.I)  # OpenFormula: ['other.ods'#$
 # never followed by "!", and a sheet name cannot hold "[" or "]".
 _EXCEL_EXTERNAL_INDEX = re.compile(r"(?<![\w.\]])\[(\d{1,5})\][\w.]*!|'\[(\d{1,5})\](?:[^']|'')*'!")
 _EXCEL_EXTERNAL_BARE = re.compile(r"(?<![\w.\]])\[[^\[\]'\"]+\][\w.]*!")
-_EXCEL_EXTERNAL_QUOTED = re.compile(r"'((?:[^']|'')*)'!")
-_DDE_APP = re.compile(r"((?:[\w.\-]+)|'(?:[^']|'')*')\s*\|")
+_DDE_APP = re.compile(r"(?:([\w.\-]{1,64}+)|'([^']{0,64}+)')\s{0,8}+$")
 # OpenFormula: a reference into another file is ['file:///C:/dir/book.ods'#$Sheet1.A1]
-_ODF_EXTERNAL = re.compile(r"'((?:[^']|'')+)'#")
+MAX_FORMULA = 16_384  # characters of a formula looked at (Excel's own limit is 8.192)
 
 
-def _formula_findings(formula: str, odf: bool = False, links: dict[int, tuple[str, str]] | None = None
-                      ) -> list[tuple[str, str]]:
-    """(summary, label) of each kind of live content in one formula; [] for an ordinary formula."""
-    if not formula or not (_QUICK_ODF if odf else _QUICK).search(formula):
+def _formula_findings(formula: str, odf: bool = False, links: dict[int, tuple[str, str]] | None = None,
+                      found: _Found | None = None) -> list[tuple[str, str]]:
+    """(summary, label) of each kind of live content in one formula; [] for an ordinary formula. `found` counts
+    the formula against the scan's budget (MAX_EXAMINED)."""
+    if not formula or not (_QUICK_ODF if odf else _QUICK).search(formula, 0, MAX_FORMULA):
         return []
+    if found is not None:
+        found.examine(formula)
+    formula = formula[:MAX_FORMULA]
     bare = _STRING_LITERAL.sub('""', formula)  # text in quotes is data, never a call or a reference
     out: list[tuple[str, str]] = []
     for name in dict.fromkeys(m[1].upper() for m in _FUNCTION.finditer(bare)):
         out.append((f"ô có công thức {name}", _FUNCTION_LABELS[name]))
     if odf:
-        targets = [m[1].replace("''", "'") for m in _ODF_EXTERNAL.finditer(bare)]
+        targets = [m[0][1:-1].replace("''", "'") for m in _QUOTED_NAME.finditer(bare) if bare[m.end():m.end() + 1] == "#"]
         if targets:
             out.append(("ô tham chiếu tới tệp khác", f"tham chiếu tới tệp khác “{_clean(targets[0])}”"))
         return out
     unquoted = _QUOTED_NAME.sub("''", bare)
     if "|" in unquoted:  # Excel has no "|" operator: application|topic!item is a DDE link
-        app = _DDE_APP.search(bare)
-        name = _clean(app[1].strip("'"), 40) if app else ""
+        pos, last = -1, 0
+        for m in _QUOTED_NAME.finditer(bare):  # the first "|" outside quotes: the application's name is before it
+            if (pos := bare.find("|", last, m.start())) >= 0:
+                break
+            last = m.end()
+        if pos < 0:
+            pos = bare.find("|", last)
+        app = _DDE_APP.search(bare, max(0, pos - 80), max(pos, 0))
+        name = _clean(app[1] or app[2], 40) if app else ""
         out.append(("ô có liên kết DDE", f"liên kết DDE tới chương trình “{name}” (có thể chạy lệnh trên máy khi mở "
                     "tệp)" if name else "liên kết DDE tới một chương trình khác (có thể chạy lệnh trên máy khi mở tệp)"))
     index = _EXCEL_EXTERNAL_INDEX.search(bare)
@@ -205,8 +249,10 @@ def _formula_findings(formula: str, odf: bool = False, links: dict[int, tuple[st
     elif (m := _EXCEL_EXTERNAL_BARE.search(bare)) is not None:
         external = m[0][:-1]
     else:
-        for m in _EXCEL_EXTERNAL_QUOTED.finditer(bare):
-            inside = m[1].replace("''", "'")
+        for m in _QUOTED_NAME.finditer(bare):
+            if bare[m.end():m.end() + 1] != "!":
+                continue
+            inside = m[0][1:-1].replace("''", "'")
             if "[" in inside or ":\\" in inside or "://" in inside or inside.startswith(("\\\\", "/")):
                 external = inside
                 break
@@ -385,7 +431,7 @@ def _active_parts(parts, found: _Found) -> None:
 def _defined_names(workbook_xml: bytes, links, found: _Found) -> None:
     for m in _DEFINED_NAME.finditer(workbook_xml):
         formula = _text(m.group(2))
-        for summary, label in _formula_findings(formula, links=links):
+        for summary, label in _formula_findings(formula, links=links, found=found):
             name = _attr(_attrs(m.group(1)), "name")
             found.add(summary.replace("ô ", "tên định nghĩa ", 1),
                       _formula_line(f"Tên định nghĩa “{_clean(name, 60)}”", label, formula))
@@ -468,7 +514,7 @@ class _SheetFormulas:
             kind = _T.search(attrs)
             si = _SI.search(attrs) if kind and kind[1] == b"shared" else None
             if text.strip():
-                findings = _formula_findings(text, links=self.links)
+                findings = _formula_findings(text, links=self.links, found=self.found)
                 if si is not None:
                     if findings:
                         self.shared[si[1]], self.shared_text[si[1]] = findings, text
@@ -478,7 +524,10 @@ class _SheetFormulas:
                 findings, text = self.shared[si[1]], self.shared_text[si[1]]
             else:
                 findings = []
-            if findings:
+            if findings and self.found.full:  # past the places named: only counted, by sheet
+                for summary, _ in findings:
+                    self.found.add(summary, "", self.sheet)
+            elif findings:
                 ref = self._cell_ref(region, m.start())
                 array = _REF.search(attrs) if kind and kind[1] == b"array" else None
                 if array is not None and ":" in array[1].decode():
@@ -527,8 +576,9 @@ def _xlsx(view, parts, found: _Found) -> None:
 # .ods
 # ---------------------------------------------------------------------------------------------------------------
 
-_ODS_FORMULA = re.compile(rb"""formula\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ODS_LINKS = re.compile(rb"dde-link|dde-source|table-source|cell-range-source")
+# The formula attributes whose text may be live (the same signs as _KEYWORDS, in C): only those are read closely.
+_ODS_CANDIDATE = re.compile(rb"""formula\s*=\s*(?:"(?=[^"]*?(?i:""" + _KEYWORDS.encode() + rb"""|'#|&#))([^"]*)"|"""
+                            rb"""'(?=[^']*?(?i:""" + _KEYWORDS.encode() + rb"""|&apos;#|&#))([^']*)')""")
 
 
 def _odf_formula(raw: str) -> str:
@@ -617,7 +667,7 @@ class _OdsLive:
         elif local in ("table-cell", "covered-table-cell") and self.row is not None:
             self.cell = {"depth": 0, "repeat": self._repeat(attrs, "number-columns-repeated")}
             formula = self._get(attrs, "formula")
-            findings = _formula_findings(_odf_formula(formula), odf=True) if formula else []
+            findings = _formula_findings(_odf_formula(formula), odf=True, found=self.found) if formula else []
             if findings:
                 ref, sheet = self._ref(), self._sheet()
                 cells = _range_cells(ref) if ref and ":" in ref else 1
@@ -648,18 +698,21 @@ def _ods(view, parts, found: _Found) -> None:
     part = parts.get("content.xml")
     if part is None:
         return
-    live = False
-    carry = b""
+    def live(region: bytes) -> bool:
+        if b"dde-" in region or b"table-source" in region or b"cell-range-source" in region:
+            return True
+        return any(_formula_findings(_odf_formula(_text(m[1] or m[2])), odf=True, found=found)
+                   for m in _ODS_CANDIDATE.finditer(region))
+
+    carry, seen = b"", False
     for chunk in _inflate(view, part):  # first a cheap pass: is there anything to locate at all?
         region = carry + chunk
         cut = max(region.rfind(b"<"), 0)
         region, carry = region[:cut], region[cut:][-_MAX_CARRY:]
-        if _ODS_LINKS.search(region) or any(_formula_findings(_odf_formula(_text(a or b)), odf=True)
-                                            for a, b in _ODS_FORMULA.findall(region)):
-            live = True
+        if live(region):
+            seen = True
             break
-    if not live and not (_ODS_LINKS.search(carry) or any(_formula_findings(_odf_formula(_text(a or b)), odf=True)
-                                                         for a, b in _ODS_FORMULA.findall(carry))):
+    if not seen and not live(carry):
         return
     scan = _OdsLive(found)
     try:
@@ -678,6 +731,11 @@ def _ods(view, parts, found: _Found) -> None:
 _PTG_SIZE = {0x01: 4, 0x02: 4, **{t: 0 for t in range(0x03, 0x17)}, 0x1C: 1, 0x1D: 1, 0x1E: 2, 0x1F: 8,
              0x20: 7, 0x21: 2, 0x22: 3, 0x23: 4, 0x24: 4, 0x25: 8, 0x26: 6, 0x27: 6, 0x28: 6, 0x29: 2, 0x2A: 4,
              0x2B: 8, 0x2C: 4, 0x2D: 8, 0x2E: 2, 0x2F: 2, 0x39: 6, 0x3A: 6, 0x3B: 10, 0x3C: 6, 0x3D: 10}
+
+
+# Bytes any live formula's tokens hold: a name or 3-D token (any class), or one of _BIFF_FUNCTIONS, little-endian.
+_BIFF_CANDIDATE = re.compile(rb"[\x23\x43\x63\x39\x59\x79\x3a\x5a\x7a\x3b\x5b\x7b\x3c\x5c\x7c\x3d\x5d\x7d]|"
+                             rb"\x67\x01|\x7b\x01|\x96\x00|\x95\x00|\x0b\x01")
 
 
 def _biff_tokens(rgce: bytes):
@@ -764,6 +822,9 @@ class _Biff:
 
     def findings(self, rgce: bytes) -> list[tuple[str, str]]:
         out: dict[str, str] = {}
+        if not _BIFF_CANDIDATE.search(rgce):  # no name, no 3-D reference, no function number of interest
+            return []
+        self.found.examine(rgce)
         for base, at in _biff_tokens(rgce):
             if base in (0x21, 0x22):
                 index = struct.unpack_from("<H", rgce, at + (1 if base == 0x22 else 0))[0] & 0x7FFF
@@ -887,34 +948,43 @@ def _xls(data: bytes, found: _Found) -> None:
     stream = read(entry[2], entry[3])
     if len(stream) < 8 or struct.unpack_from("<HH", stream, 0)[0] != 0x0809 or stream[4:6] != b"\x00\x06":
         return  # BIFF8 only (Excel 97–2003); BIFF5 tokens are sized differently
+    _walk_biff(stream, found)
+
+
+_RECORD_HEAD = struct.Struct("<HH")
+_CELL_FORMULAS = frozenset((0x0006, 0x04BC, 0x0221, 0x0809))  # FORMULA, SHRFMLA, ARRAY, and BOF (a sheet starts)
+
+
+def _walk_biff(stream: bytes, found: _Found) -> None:
+    """The globals (sheets, links, names), then each sheet's formula records, in one pass over the stream."""
     biff = _Biff(found)
     sheets: dict[int, str] = {}
     macro_sheets: list[str] = []
-    pos, in_globals, sheet = 0, True, None
+    pos = 0
     for typ, payload in _biff_records(stream, 0):
-        here, pos = pos, pos + 4 + len(payload)
-        if in_globals:
-            if typ == 0x0085 and len(payload) >= 8:  # BOUNDSHEET8
-                count, high = payload[6], payload[7] & 1
-                name = payload[8:8 + count * (2 if high else 1)].decode("utf-16-le" if high else "latin-1", "replace")
-                sheets[struct.unpack_from("<I", payload, 0)[0]] = name
-                if payload[5] == 1:  # an Excel 4.0 macro sheet
-                    macro_sheets.append(name)
-            elif typ == 0x000A:
-                in_globals = False
-                biff.links()
-                for name in macro_sheets:
-                    found.add("sheet macro Excel 4.0", f"Sheet “{name}” là sheet macro: nội dung chủ động, chạy được "
-                              "lệnh.", name)
+        pos += 4 + len(payload)
+        if typ == 0x0085 and len(payload) >= 8:  # BOUNDSHEET8
+            count, high = payload[6], payload[7] & 1
+            name = payload[8:8 + count * (2 if high else 1)].decode("utf-16-le" if high else "latin-1", "replace")
+            sheets[struct.unpack_from("<I", payload, 0)[0]] = name
+            if payload[5] == 1:  # an Excel 4.0 macro sheet
+                macro_sheets.append(name)
+        elif typ == 0x000A:
+            break
+        else:
+            biff.globals_record(typ, payload)
+    biff.links()
+    for name in macro_sheets:
+        found.add("sheet macro Excel 4.0", f"Sheet “{name}” là sheet macro: nội dung chủ động, chạy được lệnh.", name)
+    sheet, end, head = None, len(stream), _RECORD_HEAD.unpack_from
+    while pos + 4 <= end:  # the sheets: only the records that hold a formula are copied out
+        typ, length = head(stream, pos)
+        if typ in _CELL_FORMULAS:
+            if typ == 0x0809:
+                sheet = sheets.get(pos, sheet)
             else:
-                biff.globals_record(typ, payload)
-            continue
-        if typ == 0x0809:
-            sheet = sheets.get(here, sheet)
-        elif typ in (0x0006, 0x04BC, 0x0221):
-            biff.cell(sheet, typ, payload)
-    if in_globals:
-        biff.links()
+                biff.cell(sheet, typ, stream[pos + 4:pos + 4 + length])
+        pos += 4 + length
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -940,7 +1010,7 @@ def live_content(data: bytes, filename: str = "", *, strict: bool = False) -> li
                 _ods(view, parts, found)
         elif data.startswith(_OLE_MAGIC):
             _xls(data, found)
-    except _PARSE_ERRORS:  # whatever could not be followed is no finding; what was found before stays found
+    except (*_PARSE_ERRORS, _Enough):  # what could not be followed is no finding; what was found stays found
         pass
     except Exception:
         if strict:

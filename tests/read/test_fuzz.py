@@ -26,6 +26,7 @@ from test_container import (  # file builders shared with the hostile-file tests
 
 from cchc.ingest import CheckResult, check_file
 from cchc.read.container import MAX_CELLS, column_name
+from cchc.read.formulas import live_content
 from cchc.read.text import NumberError, parse_count
 from cchc.registry import load_registry
 
@@ -357,3 +358,16 @@ def test_mutated_legacy_xls(data):
         pos = data.draw(st.integers(0, len(stream) - 1))
         stream[pos] = data.draw(st.integers(0, 255))
     check(compound_file({"Workbook": bytes(stream)}), "thu_tuc.xls")
+
+
+@fuzz_settings(100)
+@given(st.one_of(mutated_file(), mangled_xml(), mutated_sheet()))
+def test_live_content_never_raises(case):
+    """The live-formula scan (cchc/read/formulas.py) on its own: check_file would turn an exception into a refusal
+    of a good file, so it must answer a list of (Vietnamese warning, sheet) for any bytes; strict: only the errors
+    a damaged file explains are swallowed, any other exception is a bug and fails here."""
+    name, data = case
+    found = live_content(data, name, strict=True)
+    assert isinstance(found, list)
+    for message, sheet in found:
+        assert isinstance(message, str) and _VIETNAMESE.search(message) and (sheet is None or isinstance(sheet, str))

@@ -145,7 +145,7 @@ def test_upgrade_from_the_first_schema_keeps_data(db_url):
     assert store.import_content(1) == ("kh.xlsx", b"abc")
     assert store.progress_records().empty and not store.has_users()  # the new tables exist, empty
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005"
 
 
 def _cli_import(path, url, env=None):
