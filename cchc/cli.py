@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", help="Địa chỉ cơ sở dữ liệu SQLAlchemy (mặc định: CCHC_DATABASE_URL hoặc data/cchc.sqlite).")
     imp.add_argument("--user", help="Người nhập (mặc định: tên đăng nhập của máy).")
     imp.add_argument("--json", action="store_true")
+    imp.add_argument("--replace-overlaps", action="store_true",
+                     help="Số liệu nhiều tháng (quý…) chồng lên số liệu đã lưu của cùng đơn vị: thay thế bản đã lưu "
+                          "(bản cũ vẫn trong lịch sử, hủy lần nhập này là lấy lại). Mặc định: từ chối.")
     check.add_argument("--db", help="Cơ sở dữ liệu có kế hoạch để đối chiếu mã tiêu chí của báo cáo tiến độ.")
     for sub_parser in (check, imp):
         sub_parser.add_argument("--period", metavar="YYYY-MM", type=_period_argument,
@@ -162,11 +165,13 @@ def main(argv: list[str] | None = None) -> int:
             from .store.database import PeriodConflict, StorageError
 
             try:  # the CLI is the machine's administrator: every kind of file, every agency
-                outcome = store_checked(store, result, data, name, user=args.user, account=MACHINE_ADMIN)
+                outcome = store_checked(store, result, data, name, user=args.user, account=MACHINE_ADMIN,
+                                        replace_overlaps=args.replace_overlaps)
             except PeriodConflict as conflict:
                 for line in conflict_messages(conflict.conflicts):
                     sys.stderr.write(line + "\n")
-                sys.stderr.write("BỊ TỪ CHỐI: số liệu chồng kỳ. Không có gì được lưu.\n")
+                sys.stderr.write("BỊ TỪ CHỐI: số liệu chồng kỳ. Không có gì được lưu. Thêm --replace-overlaps để "
+                                 "thay thế số liệu đã lưu (bản cũ vẫn trong lịch sử).\n")
                 return EXIT_REFUSED
             except (StorageError, NotAllowed) as refused:
                 sys.stderr.write(f"{refused.message}\n")

@@ -222,3 +222,22 @@ def test_a_period_the_cli_cannot_take_is_a_usage_error(tmp_path, value, message)
     done = cli("check", str(path), "--period", value)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def test_a_quarter_over_stored_months_is_refused_unless_the_user_says_replace(tmp_path):
+    from support import SheetSpec, book
+
+    header = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tổng số hồ sơ đã giải quyết", "Giải quyết đúng hạn",
+              "Giải quyết quá hạn"]
+    month, quarter = tmp_path / "thang.xlsx", tmp_path / "quy.xlsx"
+    month.write_bytes(book(SheetSpec("T02-2019", [header, ["Phòng Tư pháp", 12, 10, 9, 1]])))
+    quarter.write_bytes(book(SheetSpec("Quý I-2019", [header, ["Phòng Tư pháp", 40, 30, 28, 2]])))
+    db = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    assert cli("import", str(month), "--db", db).returncode == 0
+    refused = cli("import", str(quarter), "--db", db)
+    assert refused.returncode == 1
+    assert "Phòng Tư pháp" in refused.stderr and "--replace-overlaps" in refused.stderr
+    assert json.loads(cli("summary", "--db", db, "--json").stdout)["stats"]["periods"] == ["2019-02"]
+    replaced = cli("import", str(quarter), "--db", db, "--replace-overlaps", "--json")
+    assert replaced.returncode == 0, replaced.stderr
+    assert json.loads(cli("summary", "--db", db, "--json").stdout)["stats"]["periods"] == ["2019-01..2019-03"]
