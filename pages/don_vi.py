@@ -6,6 +6,7 @@ from cchc import rights
 from cchc.show import figures, views
 from cchc.store.database import StorageError
 from ui import common
+from ui.safe import md
 
 f = common.filters()
 organisation = common.organisation()
@@ -27,13 +28,13 @@ unit = st.selectbox("Chọn cơ quan, đơn vị hoặc xã", options, index=Non
                     placeholder="Gõ tên để tìm…")
 if unit is None:
     if asked:
-        st.warning(f"Không tìm thấy đơn vị “{asked}”. Hãy chọn trong danh sách.")
+        st.warning(f"Không tìm thấy đơn vị “{md(asked)}”. Hãy chọn trong danh sách.")
     st.info("Chọn một đơn vị để xem các tiêu chí đơn vị chủ trì, phối hợp và số liệu của đơn vị.")
     st.stop()
 
 common.page_tools("unit", unit)
 level = registry.level_of(unit) or next(iter(stats_units.loc[stats_units["unit"] == unit, "level"]), "")
-st.caption(f"{organisation.level_label(level) if level else 'Chưa rõ cấp'} · {f.describe(organisation)}")
+st.caption(md(f"{organisation.level_label(level) if level else 'Chưa rõ cấp'} · {f.describe(organisation)}"))
 
 plan = common.query("plan_for", f.year)
 unit_totals = common.query("stats_totals", views.Filters(f.year, f.month_from, f.month_to, ""), (unit,)) \
@@ -74,7 +75,7 @@ else:
             st.caption("Đơn vị không chủ trì tiêu chí nào cần báo cáo tiến độ.")
         elif not common.can("enter_progress", unit):
             common.dataframe(entries)
-            common.no_right(f"nhập tiến độ của {unit}")
+            common.no_right(f"nhập tiến độ của {md(unit)}")
         else:
             st.caption("Sửa trực tiếp trong bảng rồi bấm Lưu. Mỗi lần lưu ghi lại người nhập và thời điểm.")
             edited = st.data_editor(
@@ -85,8 +86,8 @@ else:
             if st.button("Lưu báo cáo tiến độ", key="save_progress"):
                 records, errors = views.entries_to_progress(entries, edited, plan, unit)
                 if errors:
-                    for message in errors:
-                        st.error(message)
+                    for message in errors:  # they quote the unit, codes and cells
+                        st.error(md(message))
                 elif records.empty:
                     st.info("Không có thay đổi nào.")
                 else:
@@ -94,15 +95,15 @@ else:
                         rights.enter_progress(common.get_store(), common.current_account(), records,
                                               user=common.current_user())
                     except (rights.NotAllowed, StorageError) as refused:
-                        st.error(refused.message, icon=":material/block:")
+                        st.error(md(refused.message), icon=":material/block:")  # it names the account, agency
                     else:
                         st.cache_data.clear()
-                        st.success(f"Đã lưu {len(records)} báo cáo tiến độ của {unit}.")
+                        st.success(f"Đã lưu {len(records)} báo cáo tiến độ của {md(unit)}.")
                         st.rerun()
 
 st.subheader("Số liệu giải quyết hồ sơ của đơn vị")
 if not has_stats:
-    st.info(f"Chưa có số liệu thống kê TTHC của {unit} trong kỳ đã chọn.")
+    st.info(f"Chưa có số liệu thống kê TTHC của {md(unit)} trong kỳ đã chọn.")
     st.stop()
 
 unit_filters = views.Filters(f.year, f.month_from, f.month_to, "")

@@ -20,6 +20,7 @@ from cchc.score import scoring
 from cchc.show import views
 from cchc.store.database import PeriodConflict, StorageError
 from ui import common
+from ui.safe import md
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ORIGINAL_NOTE = ("Tệp gốc đúng như khi tải lên, có thể chứa công thức hoặc liên kết: hãy mở bằng Excel ở Chế độ xem "
@@ -38,8 +39,11 @@ def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tupl
            mapping_json: str = ""):
     store = common.get_store()
     forced = json.loads(mapping_json) if mapping_json else None
-    return check_file(_data, name, plan=store.current_plan(), period=period, mappings=store.saved_mappings(),
-                      forced_mapping=forced)
+    from cchc.sandbox import check_file_bounded, limits_from_settings  # a child process with CPU/memory/time limits
+
+    return check_file_bounded(_data, name, plan=store.current_plan(), period=period, mappings=store.saved_mappings(),
+                              forced_mapping=forced, limits=limits_from_settings(common.setting),
+                              waiting=lambda: st.spinner("Đang chờ lượt kiểm tra…"))
 
 
 def _guarded(action):
@@ -48,9 +52,10 @@ def _guarded(action):
     try:
         return action()
     except (rights.NotAllowed, StorageError) as refused:
-        st.error(refused.message, icon=":material/block:")
+        st.error(md(refused.message), icon=":material/block:")  # messages name accounts and agencies
     except PeriodConflict as conflict:  # stored by someone else since the preview
-        st.error(" ".join(conflict_messages(conflict.conflicts)) + " Không có gì được lưu.", icon=":material/block:")
+        st.error(md(" ".join(conflict_messages(conflict.conflicts)) + " Không có gì được lưu."),
+                 icon=":material/block:")
     return None
 
 
@@ -115,7 +120,8 @@ if common.can("upload"):
 else:
     common.no_right("tải dữ liệu lên")
 if st.session_state.get("last_import"):
-    st.success(st.session_state.pop("last_import"), icon=":material/check_circle:")
+    # the message quotes a file, mapping or unit name: plain text, escaped here (its writers do not escape it)
+    st.success(md(st.session_state.pop("last_import")), icon=":material/check_circle:")
 
 if upload is not None:
     data = upload.getvalue()
@@ -128,7 +134,7 @@ if upload is not None:
         result = _check(sha, upload.name, common.version(store), data, st.session_state.get(period_key),
                         mapping_json)
     kind = KIND_LABELS.get(result.kind, "Không xác định")
-    st.markdown(f"**{upload.name}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
+    st.markdown(f"**{md(upload.name)}** · {fmt.number(len(data) / 1024, 0)} KB · loại tệp: **{kind}**")
     # whether this account may store it, row by row for progress (the same check store_checked makes)
     refusal = rights.refuse_import(result, common.current_account()) if result.ok else None
     shown_findings = Findings(list(refusal.findings.errors) if refusal else [], [])
@@ -138,7 +144,7 @@ if upload is not None:
         st.error(f"Tệp bị từ chối: {len(result.findings.errors)} lỗi. Không có gì được lưu. Hãy sửa các lỗi dưới "
                  "đây rồi tải lên lại.", icon=":material/block:")
     elif refusal is not None:
-        st.error(refusal.message, icon=":material/block:")
+        st.error(md(refusal.message), icon=":material/block:")
     elif len(table):
         st.warning(f"Tệp hợp lệ, có {len(result.findings.warnings)} cảnh báo. Hãy xem trước khi nhập.", icon=":material/warning:")
     else:
@@ -173,7 +179,7 @@ if upload is not None:
             total = plan.total
             st.markdown(f"Kế hoạch năm **{plan.plan_year}**: {len(plan.criteria)} tiêu chí trong "
                         f"{len(plan.domains)} lĩnh vực; điểm chuẩn {fmt.points(total['standard'])}, "
-                        f"{plan.appraisal_label.removeprefix('Điểm ').lower()} "
+                        f"{md(plan.appraisal_label.removeprefix('Điểm ').lower())} "
                         f"{fmt.points(total['appraised'])}, bị mất **{fmt.points(total['lost'])}**.")
             if preview.get("replaces_plan"):
                 st.info(f"Kế hoạch năm {plan.plan_year} đã có: bản mới sẽ thay thế, bản cũ vẫn được lưu trong lịch sử.")
@@ -222,8 +228,8 @@ else:
                           format_func=lambda i: views.entry_label(history, i))
     entry = history.set_index("id").loc[chosen]
     changes = common.query("entry_changes", int(chosen))
-    st.markdown(f"**Lần {chosen}** · {KIND_LABELS.get(entry['kind'], entry['kind'])} · {entry['user']} · "
-                f"{views.describe_import(entry['summary'])}")
+    st.markdown(f"**Lần {chosen}** · " + md(f"{KIND_LABELS.get(entry['kind'], entry['kind'])} · {entry['user']} · "
+                                          f"{views.describe_import(entry['summary'])}"))
     if len(changes):
         common.dataframe(changes, height=min(38 * (len(changes) + 1), 300))
     cols = st.columns(3)
@@ -279,7 +285,7 @@ else:
     if may_edit_targets and st.button("Lưu chỉ tiêu", key="save_targets"):
         changed = views.target_changes(editable, edited)
         if isinstance(changed, str):
-            st.error(changed)
+            st.error(md(changed))
         elif not changed:
             st.info("Không có thay đổi nào.")
         elif _guarded(lambda: rights.set_targets(store, common.current_account(), changed, plan_year=plan.plan_year,
@@ -307,7 +313,7 @@ if plan is not None:
         rules, findings = views.rules_from_editor(edited_rules, plan)
         if findings.errors:
             for finding in findings.errors:
-                st.error(finding.located())
+                st.error(md(finding.located()))
         elif _guarded(lambda: rights.set_rules(store, common.current_account(), rules_module.rules_to_json(rules),
                                                plan_year=plan.plan_year, user=common.current_user())):
             st.cache_data.clear()

@@ -7,6 +7,7 @@ from cchc.read.targets import METRICS
 from cchc.score import scoring
 from cchc.show import figures, views
 from ui import common
+from ui.safe import md
 
 HALF_PERCENTS = [i / 2 for i in range(201)]  # 0 to 100% in half points, shown the Vietnamese way
 
@@ -18,7 +19,7 @@ if result is None:
     st.stop()
 plan, current = result
 st.caption("Kéo các tỷ lệ và đánh dấu nhiệm vụ hoàn thành để xem điểm dự kiến thay đổi. Giá trị ban đầu là số liệu "
-           f"hiện có ({f.describe(common.organisation())}). Đây là giả định, không lưu vào dữ liệu.")
+           f"hiện có ({md(f.describe(common.organisation()))}). Đây là giả định, không lưu vào dữ liệu.")
 
 summary = st.container()  # filled below, once the assumptions are read: the numbers stay on top
 measurable = [c for c in current.criteria if c.target is not None]
@@ -34,8 +35,8 @@ with left:
             continue
         seen.add(metric)
         start = round((c.value if c.value is not None else 0.0) * 200) / 2  # the nearest half percent
-        chosen = st.select_slider(f"{c.code} · {METRICS[metric].label if metric in METRICS else c.name} "
-                                  f"(chỉ tiêu {views.target_text(c.target)})", options=HALF_PERCENTS, value=start,
+        chosen = st.select_slider(md(f"{c.code} · {METRICS[metric].label if metric in METRICS else c.name} ")
+                                  + f"(chỉ tiêu {views.target_text(c.target)})", options=HALF_PERCENTS, value=start,
                                   format_func=lambda v: fmt.number(v, 1) + "%", key=f"wi_{metric}")
         if abs(chosen - start) > 1e-9 or c.value is not None:
             overrides[metric] = round(chosen / 100, 6)
@@ -43,7 +44,7 @@ with right:
     st.markdown("**Nhiệm vụ (không có chỉ tiêu định lượng)**")
     for c in tasks:
         was_done = c.status == "met"
-        toggled = st.toggle(f"{c.code} · {c.name}", value=was_done, key=f"wi_task_{c.code}")
+        toggled = st.toggle(md(f"{c.code} · {c.name}"), value=was_done, key=f"wi_task_{c.code}")
         if toggled != was_done or c.status != "no_data":  # an untouched task without data stays as appraised
             done[c.code] = toggled
 

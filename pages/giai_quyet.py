@@ -39,7 +39,8 @@ with left:
         key="on_time_units", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points:
-        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"]})
+        # the bar's label is the name escaped for Plotly: the unit is the name behind it
+        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": figures.plot_plain(points[0]["y"])})
     st.caption("Bấm vào cột của một đơn vị để mở trang đơn vị đó.")
 with right:
     common.show_chart(figures.monthly_counts(by_month, {

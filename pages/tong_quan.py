@@ -6,6 +6,7 @@ from cchc import formatting as fmt
 from cchc.score.status import STATUS_LABELS, STATUS_SYMBOLS
 from cchc.show import figures, views
 from ui import common
+from ui.safe import md
 
 f = common.filters()
 common.page_header("Tổng quan Chỉ số cải cách hành chính")
@@ -18,7 +19,7 @@ if plan is None:
 common.illustrative_notice()
 total = plan.total
 _, score = common.query("plan_score", f)
-appraised_label = f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip()
+appraised_label = md(f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip())  # a header of the workbook
 cols = st.columns([1, 1, 1, 1.4])
 cols[0].metric("Điểm chuẩn", fmt.points(total["standard"]))
 cols[1].metric(appraised_label, fmt.points(total["appraised"]))
@@ -28,7 +29,7 @@ cols[3].metric("Dự kiến khôi phục", f"{fmt.points(score.recovered)} / {fm
                border=True, help="Theo số liệu và báo cáo tiến độ của kỳ đã chọn; tiêu chí chưa có số liệu giữ "
                                  "nguyên điểm thẩm định.")
 projection = common.query("year_end_projection", f)
-caption = f"{plan.title} · Kế hoạch năm {plan.plan_year}"
+caption = f"{md(plan.title)} · Kế hoạch năm {plan.plan_year}"
 if projection is not None:
     caption += (f" · Dự báo cuối năm (nếu giữ xu hướng hiện nay): khôi phục "
                 f"{fmt.points(projection[1].recovered)} điểm, đạt {fmt.points(projection[1].projected)} điểm")
@@ -52,10 +53,10 @@ with right:
 
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 if points:
-    code = str(points[0]["y"]).split(".")[0]
+    code = figures.plot_plain(points[0]["y"]).split(".")[0]
     chosen = next((d for d in plan.domains if d.code == code), None)
     if chosen is not None:
-        st.subheader(f"Lĩnh vực {chosen.code}. {chosen.name}: {fmt.points(chosen.lost)} điểm bị mất")
+        st.subheader(f"Lĩnh vực {md(f'{chosen.code}. {chosen.name}')}: {fmt.points(chosen.lost)} điểm bị mất")
         members = [c for c in score.criteria if c.domain == chosen.code]
         common.dataframe(views.score_table(views.PlanScoreView(members)), excel=f"Tiêu chí lĩnh vực {chosen.code}")
 

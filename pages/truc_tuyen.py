@@ -50,7 +50,7 @@ for tab, key in zip(tabs, views.ONLINE_RATES):
                                   key=f"units_{key}", on_select="rerun")
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         if points:
-            st.switch_page(common.UNIT_PAGE, query_params={"don_vi": points[0]["y"]})
+            st.switch_page(common.UNIT_PAGE, query_params={"don_vi": figures.plot_plain(points[0]["y"])})
 
 st.subheader("Đơn vị kéo tỷ lệ chung xuống dưới chỉ tiêu")
 st.caption("Sắp xếp theo số hồ sơ còn thiếu để đơn vị đạt chỉ tiêu: đơn vị thiếu nhiều nhất ảnh hưởng lớn nhất "

@@ -338,3 +338,134 @@ class BrowserRequest:
         token = open_session(store, username)
         self.cookies[SESSION_COOKIE] = token
         return token
+
+
+# ---- hostile names: markdown, HTML and Streamlit's own markup in every name a file, a URL or an account brings ----
+
+EVIL = "https://evil.example"  # where a hostile link would lead; nothing is served there
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """Names that would be links, images, HTML, coloured text, icons or math if shown as markdown or Plotly HTML.
+
+    `image` is the base URL of an image server the browser test runs and counts requests to.
+    """
+
+    image: str
+
+    @property
+    def organisation(self) -> str:
+        return (f'UBND [Bấm vào đây]({EVIL}/org) ![o]({self.image}/org.png) <img src="{self.image}/org-raw.png"> '
+                ":red[tổ chức]")
+
+    @property
+    def levels(self) -> dict[str, str]:
+        return {"huyện": f"Cấp huyện [h]({EVIL}/level)", "xã": "Cấp xã $x$"}
+
+    @property
+    def communes(self) -> tuple[str, ...]:
+        return (f"UBND xã [Ia Tul]({EVIL}/unit) ![u]({self.image}/unit.png)",
+                f'UBND xã <img src="{self.image}/unit-raw.png"> <a href="{EVIL}/unit-raw">Chư Răng</a>',
+                "UBND xã :red[Kim Tân] $x^2$ :material/home: :smile:")
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return (f"Phòng [Nội vụ]({EVIL}/agency) ![a]({self.image}/agency.png)",
+                f'Phòng <b>Tư pháp</b> <a href="{EVIL}/agency-raw">x</a>')
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.communes + self.agencies
+
+    @property
+    def plan_title(self) -> str:
+        return f"KẾ HOẠCH [khắc phục]({EVIL}/title) NĂM 2019"
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return (f"CÔNG TÁC CHỈ ĐẠO [điều hành]({EVIL}/domain1)",
+                f'CẢI CÁCH [TTHC]({EVIL}/domain) <img src="{self.image}/domain.png">')
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        return (f"Ban hành [kế hoạch]({EVIL}/task) ![t]({self.image}/task.png)",
+                f"Tỷ lệ [đúng hạn]({EVIL}/criterion) ![c]({self.image}/criterion.png)",
+                f'Thực hiện xin lỗi <a href="{EVIL}/criterion-raw">x</a> :red[đỏ] $y$')
+
+    @property
+    def filename(self) -> str:
+        return f'thong_ke [tệp]({EVIL}/file) <img src="{self.image}/file.png"> :red[t].xlsx'
+
+    @property
+    def user(self) -> str:
+        return f'[người nhập]({EVIL}/user) <img src="{self.image}/user.png"> :blue[u] $z$'
+
+    def plan_bytes(self) -> bytes:
+        (task, on_time, apology), (lead, partner) = self.criteria, self.agencies
+        rows = [
+            ["1", self.domains[0], 2, 1, 1, None, None, None, None, None],
+            ["1.1", task, 2, 1, 1, "Ban hành kế hoạch CCHC năm", partner, None, "Trong năm 2019", None],
+            ["3", self.domains[1], 3, 1, 2, None, None, None, None, None],
+            [3.4, on_time, 2, 1, 1, "100% số hồ sơ TTHC trong năm được giải quyết đúng hạn", "UBND xã", lead,
+             "Trong năm 2019 và các năm tiếp theo", None],
+            ["3.7", apology, 1, 0, 1, "100% hồ sơ quá hạn giải quyết có văn bản xin lỗi", lead, partner,
+             "Trong năm 2019", None],
+        ]
+        return plan_bytes(rows, title=(self.plan_title,))
+
+    def stats_bytes(self) -> bytes:
+        records = [(unit, 2019, month, figures(on_time=4 - month % 2, late=1 + month % 2))
+                   for month in range(1, 7) for unit in self.units]
+        return book(template_sheet(records))
+
+    def write_data_dir(self, folder: Path) -> Path:
+        """to_chuc.json and don_vi.csv of the hostile organisation, for $CCHC_DATA_DIR."""
+        import csv
+        import json
+
+        folder.mkdir(parents=True, exist_ok=True)
+        levels = [{"code": code, "label": label} for code, label in self.levels.items()]
+        (folder / "to_chuc.json").write_text(json.dumps({"name": self.organisation, "province": "Gia Lai",
+                                                         "levels": levels}, ensure_ascii=False), encoding="utf-8")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["name", "short_name", "level", "kind", "aliases", "members"])
+        writer.writerows([name, "", "huyện", "agency", "", ""] for name in self.agencies)
+        writer.writerows([name, "", "xã", "commune", "", ""] for name in self.communes)
+        writer.writerow(["UBND xã", "", "xã", "group", "UBND các xã|Các xã", "kind:commune"])
+        (folder / "don_vi.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        return folder
+
+    def load(self, url: str, data_dir: Path) -> None:
+        """Import the hostile plan and statistics into the store at `url`, read with the hostile registry, under the
+        hostile file name and user."""
+        from cchc.ingest import import_file
+        from cchc.registry import DATA_DIR_ENV
+        from cchc.store.database import Store
+
+        before = os.environ.get(DATA_DIR_ENV)
+        os.environ[DATA_DIR_ENV] = str(data_dir)
+        store = Store(url)
+        try:
+            for data, name in ((self.plan_bytes(), "ke_hoach " + self.filename), (self.stats_bytes(), self.filename)):
+                result, outcome = import_file(store, data, name, user=self.user)
+                assert outcome is not None, [f.message for f in result.findings.errors]
+        finally:
+            store.dispose()
+            if before is None:
+                os.environ.pop(DATA_DIR_ENV, None)
+            else:
+                os.environ[DATA_DIR_ENV] = before
+
+
+def reads_as(markdown: str) -> str:
+    """What a reader sees of markdown the app shows (a caption, a message): rendered, tags dropped, the invisible
+    word joiners ui/safe.md puts into names removed. Bold and the like keep their words."""
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "").strip()

@@ -148,8 +148,10 @@ def login_box() -> None:
                    "khoản bằng lệnh `python -m cchc user add`.")
         return
     if account is not None:
-        st.caption(f"Đăng nhập: **{account.label}** · {ROLE_LABELS.get(account.role, account.role)}"
-                   + (f" · {account.agency}" if account.agency else ""))
+        from ui.safe import md
+
+        st.caption(f"Đăng nhập: **{md(account.label)}** · {md(ROLE_LABELS.get(account.role, account.role))}"
+                   + (f" · {md(account.agency)}" if account.agency else ""))
         if mode == "password":
             _same_tab_link("Đăng xuất", web.LOGOUT_PATH, False)
         elif mode == "oidc" and st.button("Đăng xuất", key="logout"):

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import TIMEOUT_MS, browser, idle, streamlit_server, warm  # noqa: F401 (browser: a fixture)
+from test_browser import TIMEOUT_MS, idle, streamlit_server, warm
 
 from cchc.store import accounts as auth
 from cchc.store.database import Store

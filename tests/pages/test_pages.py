@@ -13,6 +13,9 @@ from support import ROOT, SheetSpec, book, postgres_database
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
 from cchc.store.database import Store
+from ui.safe import md
+
+# The pages escape names and messages (ui.safe.md): their markdown source is md() of what users read.
 
 PAGES = ["pages/tong_quan.py", "pages/giai_quyet.py", "pages/truc_tuyen.py", "pages/tieu_chi.py", "pages/gia_dinh.py",
          "pages/don_vi.py", "pages/du_lieu.py"]
@@ -132,7 +135,7 @@ def test_rates_are_sums_of_counts_for_the_chosen_months_and_level(sample_url, us
     # on time = (early + on time) / resolved, counts summed over the communes and months first
     on_time = (chosen["resolved_early"].sum() + chosen["resolved_on_time"].sum()) / chosen["resolved_total"].sum()
     expected = f"{on_time * 100:.1f}%".replace(".", ",")
-    assert metric_values(at)["Đúng hạn (3.4)"] == expected
+    assert metric_values(at)[f"Đúng hạn ({md('3.4')})"] == expected  # the criterion's code comes from the plan
     spec = chart_titled(at, "đúng hạn theo tháng")
     assert [x[:7] for x in spec["data"][0]["x"]] == ["2019-04", "2019-05", "2019-06"]
     assert target_lines(spec) == [1.0]
@@ -168,7 +171,7 @@ def test_upload_lands_and_shows_on_other_pages(tmp_path, use_db):
     at.button(key="confirm_import").click()
     at.run()
     assert not at.exception
-    assert any("Đã nhập thong_ke_quy_1.xlsx" in s.value for s in at.success)
+    assert any(md("Đã nhập thong_ke_quy_1.xlsx") in s.value for s in at.success)
     at.switch_page("pages/giai_quyet.py")
     at.run()
     spec = chart_titled(at, "đúng hạn theo tháng")
@@ -370,7 +373,7 @@ def test_rollback_happens_only_after_confirming(tmp_path, use_db):
     assert state() == (5, 0, [1])  # only the plan is in force; the rollback is entry 5
     latest = store.import_history().iloc[0]
     assert latest["kind"] == "rollback" and latest["summary"] == {"to": 1, "reverted": [2, 3, 4], "restored": []}
-    assert any(s.value == "Đã đưa dữ liệu về như sau lần 1 (lần 5)." for s in at.success)
+    assert any(s.value == md("Đã đưa dữ liệu về như sau lần 1 (lần 5).") for s in at.success)
     assert not any(question in w.value for w in at.warning)
 
     at.selectbox(key="history_entry").set_value(5)
@@ -383,7 +386,7 @@ def test_rollback_happens_only_after_confirming(tmp_path, use_db):
     at.run()
     assert not at.exception
     assert state() == (6, received, [1, 2, 3, 4])
-    assert any(s.value == "Đã đưa dữ liệu về như sau lần 4 (lần 6)." for s in at.success)
+    assert any(s.value == md("Đã đưa dữ liệu về như sau lần 4 (lần 6).") for s in at.success)
     store.dispose()
 
 

@@ -11,11 +11,12 @@ import os
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import ROOT, BrowserRequest, xlsx_bytes
+from support import ROOT, BrowserRequest, reads_as, xlsx_bytes
 
 from cchc.ingest import load_sample_data
 from cchc.store import accounts as auth
 from cchc.store.database import Store
+from ui.safe import md
 
 PASSWORD = "mat-khau-dai"
 NOI_VU, TN_MT = "Phòng Nội vụ", "Phòng Tài nguyên và Môi trường"
@@ -97,7 +98,7 @@ def open_as(username: str | None, page: str, query: dict | None = None) -> AppTe
         BROWSER.log_in(store, username)  # what the login page does (tested in tests/test_web.py)
         store.dispose()
         at.run()
-        assert any(c.value.startswith(f"Đăng nhập: **{username}**") for c in at.caption), "login failed"
+        assert any(reads_as(c.value).startswith(f"Đăng nhập: {username} ·") for c in at.caption), "login failed"
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -210,7 +211,7 @@ def test_agency_editor_cannot_slip_in_another_agencys_criterion(accounts_db):
     at.button(key="save_progress").click()
     at.run()
     assert not at.exception
-    assert any(f"{NOI_VU} không chủ trì tiêu chí “3.1.2”" in e.value for e in at.error)
+    assert any(md(f"{NOI_VU} không chủ trì tiêu chí “3.1.2”") in e.value for e in at.error)  # escaped: it quotes cells
     assert (progress_of(accounts_db, NOI_VU), progress_of(accounts_db, TN_MT)) == before
 
 
