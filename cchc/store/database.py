@@ -920,7 +920,7 @@ STORAGE_MESSAGES = {  # reason: what happened and what to do, after "Không lưu
              "viên (chi tiết trong nhật ký của phần mềm).",
 }
 # SQLite primary result codes (the low byte of sqlite_errorcode) that are the storage's condition, not the data's
-_SQLITE_REASONS = {13: "full", 5: "busy", 6: "busy", 8: "other", 14: "readonly", 3: "readonly", 10: "other",
+_SQLITE_REASONS = {13: "full", 5: "busy", 6: "busy", 8: "readonly", 14: "readonly", 3: "readonly", 10: "other",
                    11: "other", 26: "other"}
 # PostgreSQL SQLSTATEs (exact, then by class) that are the storage's condition
 _PG_REASONS = {"53100": "full", "53300": "busy", "55P03": "busy", "40P01": "busy", "40001": "busy", "57014": "busy",
