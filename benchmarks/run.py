@@ -354,7 +354,6 @@ def phase_national_query(workdir: Path, cfg: dict, backend: str, stored: dict) -
     import sqlalchemy as sa
     from sqlalchemy import event
 
-    from cchc.fields import STATS_FIELDS
     from cchc.store.database import Store, stats_rows
 
     store = Store(stored["url"])

@@ -135,6 +135,10 @@ def _read_file(path_text: str) -> tuple[bytes, str] | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("check", "import"):
+        from .sandbox import warm_up
+
+        warm_up()  # the checking process imports the readers while this one does
     from .ingest import store_checked
     from .store.database import Store
 

@@ -32,9 +32,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import connection
+from typing import TYPE_CHECKING
 
 from .findings import Findings
-from .ingest import CheckResult, check_file
+
+if TYPE_CHECKING:
+    from .ingest import CheckResult
+
+# cchc.ingest (and with it every reader, pandas and calamine) is imported where it is used, so that the CLI can start
+# the forkserver (which imports them too) before it imports them itself: the two imports overlap.
 
 LOG = logging.getLogger("cchc")
 MB = 1024 * 1024
@@ -54,10 +60,8 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-# setting name → (Limits field, default); the wall clock follows the CPU time when it is not set (10 s above it)
-SETTINGS = {"check_cpu_seconds": "cpu_seconds", "check_memory_mb": "memory_mb",
-            "check_wall_seconds": "wall_seconds", "check_concurrency": "concurrency"}
-_WALL_MARGIN = 10
+_WALL_MARGIN = 10  # the wall clock's default: the CPU time plus this
+_MAX_SETTING = 1_000_000  # seconds or MB: above this a setting is a typing mistake, and no rlimit takes it
 
 
 def _positive(name: str, value, default: int) -> int:
@@ -65,10 +69,10 @@ def _positive(name: str, value, default: int) -> int:
         return default
     try:
         number = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = 0
-    if number < 1:
-        LOG.warning("setting %s = %r is not a positive number; using %s", name, value, default)
+    if not 1 <= number <= _MAX_SETTING:
+        LOG.warning("setting %s = %r is not a positive number up to %s; using %s", name, value, _MAX_SETTING, default)
         return default
     return number
 
@@ -117,6 +121,8 @@ def crash_message() -> str:
 
 def refusal(message: str) -> CheckResult:
     """A refusal of the same shape check_file returns for a file it cannot read: kind None, one error."""
+    from .ingest import CheckResult
+
     findings = Findings()
     findings.error(message)
     return CheckResult(None, findings)
@@ -134,6 +140,7 @@ _peak = 0
 
 
 def _slot(concurrency: int) -> threading.BoundedSemaphore:
+    """The process-wide semaphore of this many slots (settings do not change while a server runs: one)."""
     with _slots_lock:
         if concurrency not in _slots:
             _slots[concurrency] = threading.BoundedSemaphore(concurrency)
@@ -197,7 +204,10 @@ def _limit_self(memory_mb: int, cpu_seconds: int) -> None:
         pass
     os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation in calamine: one line on stderr, not a backtrace
     memory = _address_space() + memory_mb * MB
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ValueError, OSError):  # pragma: no cover - a system without an address-space limit (macOS)
+        LOG.warning("the checking process cannot limit its address space here; CPU and wall clock still apply")
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))  # SIGXCPU, then SIGKILL a second on
 
 
@@ -215,6 +225,7 @@ class _MemoryWatch(logging.Handler):
 
 def _check_target(data: bytes, filename: str, kwargs: dict):
     """Runs in the child: check_file, with a MemoryError anywhere in it told apart from other refusals."""
+    from .ingest import check_file
     from .read.grid import OUT_OF_MEMORY
 
     watch = _MemoryWatch()
@@ -246,15 +257,42 @@ _context_lock = threading.Lock()
 _context = None
 
 
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def _forkserver():
-    """The forkserver context; its server imports this module (and so every reader) once, when first used."""
+    """The forkserver context; its server imports this module and cchc.ingest (so every reader) once."""
     global _context
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
+            context.set_forkserver_preload([__name__, "cchc.ingest"])
             _context = context
+        _ensure_running()
         return _context
+
+
+def _ensure_running() -> None:
+    """Start the forkserver if it is not running. Python (3.11 to 3.13) starts it without the parent's sys.path, so
+    its preload would find cchc only when the current directory holds it, and fail silently otherwise (every check
+    would then import the readers itself, ~1 s): the package's directory is put on its PYTHONPATH."""
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, saved) if p)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def warm_up() -> None:
+    """Start the forkserver now (it imports the readers in the background), not at the first check."""
+    if os.name == "posix":
+        _forkserver()
 
 
 try:
@@ -309,8 +347,9 @@ class Outcome:
 def run_bounded(target: Callable, args: tuple, limits: Limits = DEFAULT_LIMITS,
                 waiting: Callable[[], contextlib.AbstractContextManager] | None = None,
                 unpickle: Callable[[bytes], object] | None = None) -> Outcome:
-    """Run target(*args) in a bounded child once this process has a free turn; target and args must pickle by
-    reference (a module-level function). `unpickle` reads the child's answer (default: the CheckResult unpickler)."""
+    """Run target(*args) in a bounded child once this process has a free turn; target must pickle by reference (a
+    function of an importable module: the child does not re-run the parent's __main__). `unpickle` reads the
+    child's answer (default: the CheckResult unpickler)."""
     with _turn(limits, waiting):
         return _run_child(target, args, limits, unpickle or _load_result)
 
@@ -408,6 +447,11 @@ def check_file_bounded(data: bytes, filename: str = "", registry=None, plan=None
     whose child dies, is refused with a message that says why and what to do. Never raises for bad input."""
     kwargs = {"registry": registry, "plan": plan, "period": period, "mappings": mappings,
               "forced_mapping": forced_mapping}
+    from .ingest import CheckResult, check_file
+
+    if os.name != "posix":  # pragma: no cover - no forkserver, no rlimits: the container guard is all there is
+        LOG.warning("checking %s without a bounded child process (not available on this system)", filename)
+        return check_file(data, filename, **kwargs)
     outcome = run_bounded(_check_target, (data, filename, kwargs), limits, waiting)
     if outcome.status == "ok" and isinstance(outcome.value, CheckResult):
         return outcome.value

@@ -10,7 +10,7 @@ from cchc import formatting as fmt
 from cchc import rights
 from cchc.fields import KIND_LABELS
 from cchc.findings import Findings
-from cchc.ingest import check_file, conflict_messages, preview_import, store_checked
+from cchc.ingest import conflict_messages, preview_import, store_checked
 from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE

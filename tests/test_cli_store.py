@@ -330,3 +330,29 @@ def test_saving_rules_keeps_every_version_drives_the_score_and_rolls_back(store)
     assert store.rules_json() == strict
     with pytest.raises(KeyError):
         store.set_rules(fair, plan_year=2030)
+
+
+def test_logins_stay_on_their_machine(tmp_path):
+    """A backup carries the accounts, never who is logged in nor their failed tries: a restored copy starts with
+    every session ended (a stolen backup opens no session) and no one waiting."""
+    from cchc.store import accounts
+
+    url = f"sqlite:///{tmp_path / 'dang_nhap.sqlite'}"
+    store = Store(url)
+    store.save_user("quantri", role="admin", password_hash=accounts.hash_password("mat-khau-dai"))
+    token = accounts.open_session(store, "quantri")
+    for _ in range(5):
+        accounts.authenticate(store, "quantri", "sai", client="10.0.0.5")
+    store.dispose()
+    path = tmp_path / "sao_luu.zip"
+    assert cli("backup", str(path), "--db", url).returncode == 0
+    with zipfile.ZipFile(path) as archive:
+        assert "users.jsonl" in archive.namelist()
+        assert not {"login_sessions.jsonl", "login_throttle.jsonl"} & set(archive.namelist())
+    copy = f"sqlite:///{tmp_path / 'ban_sao.sqlite'}"
+    assert cli("restore", str(path), "--db", copy).returncode == 0
+    restored = Store(copy)
+    assert restored.get_user("quantri")["role"] == "admin"
+    assert accounts.session_user(restored, token) is None
+    assert accounts.failure_count(restored, "quantri", "10.0.0.5") == 0
+    restored.dispose()

@@ -770,11 +770,11 @@ class _SlowSheetScan(_XmlGuard):
         local = _local(name)
         if self.cell is not None and self.depth > 0:
             if self.depth == 1 and self.child == "v":
-                text = "".join(self.value_text).strip()
-                if text:
+                text = "".join(self.value_text)
+                if text:  # calamine reads " " as a text value: whitespace is data here too
                     self.cell["value"] = True
                     if self.cell["t"] == "s":
-                        self.cell["shared"] = text
+                        self.cell["shared"] = text.strip()
             self.depth -= 1
             return
         if local == "c" and self.cell is not None:
@@ -1013,12 +1013,9 @@ def _sheet_paths(workbook_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
         a = _attrs(m.group(1))
         rid = a.get(b"r:id", a.get(b"relationships:id"))
         target = targets.get(rid, "") if rid is not None else ""
-        if target.startswith("/xl/"):
-            path = target[1:]
-        elif target.startswith("xl/"):
-            path = target
-        else:
-            path = "xl/" + target
+        # calamine: an absolute target from the package root, anything else under xl/ ("xl/worksheets/a.xml"
+        # is xl/xl/worksheets/a.xml to it, so that is the part to check)
+        path = target[1:] if target.startswith("/") else "xl/" + target
         name = html.unescape(a.get(b"name", b"").decode("utf-8", "replace"))
         sheets.append((name, path.lower()))
     return sheets
@@ -1162,8 +1159,9 @@ def _scan_xlsx(view: memoryview, parts: dict[str, _Part]) -> _XlsxScan:
         shared.finish()
 
     facts: dict[str, _SheetFacts] = {}
+    sheet_keys = {key for _, key in sheets}  # a <sheet> may point anywhere in the package: calamine reads it there
     for key, part in parts.items():
-        if key.startswith(_SHEET_DIRS):
+        if key.startswith(_SHEET_DIRS) or key in sheet_keys:
             scan = _FastSheetScan()
             for chunk in _inflate(view, part):
                 scan.feed(chunk)

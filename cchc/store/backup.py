@@ -44,11 +44,19 @@ def _decode(value):
     return value
 
 
+# Logins are this machine's, not the office's data: a restored copy starts with nobody logged in and no waits.
+NOT_BACKED_UP = ("login_sessions", "login_throttle")
+
+
+def _tables():
+    return [table for table in metadata.sorted_tables if table.name not in NOT_BACKED_UP]
+
+
 def backup(store: Store, path: Path | str) -> dict:
-    """Write every table to a zip file; returns the manifest."""
+    """Write every table but the logins to a zip file; returns the manifest."""
     counts = {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive, store.engine.connect() as conn:
-        for table in metadata.sorted_tables:
+        for table in _tables():
             count = 0
             with archive.open(f"{table.name}.jsonl", "w") as out:
                 result = conn.execution_options(yield_per=BATCH).execute(
@@ -92,7 +100,7 @@ def restore(store: Store, path: Path | str) -> dict:
     if store.import_count() or store.has_users():
         raise BackupError("Cơ sở dữ liệu đích đã có dữ liệu: chỉ phục hồi vào cơ sở dữ liệu trống.")
     with _damaged_table_refused(), store._write() as conn:  # one transaction: rolled back, then refused
-        for table in metadata.sorted_tables:
+        for table in _tables():
             name = f"{table.name}.jsonl"
             if name not in archive.namelist():
                 continue
