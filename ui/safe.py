@@ -42,7 +42,8 @@ def md(text: object) -> str:
     if text is None:
         return ""
     out = []
-    for ch in _LINE_BREAKS.sub(" ", str(text)):
+    # one line, never starting with blanks: four leading spaces or a tab would make it a code block
+    for ch in _LINE_BREAKS.sub(" ", str(text).replace("\t", " ")).lstrip(" "):
         if ch in _ENTITIES:
             out.append(_ENTITIES[ch])
             continue

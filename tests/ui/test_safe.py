@@ -38,6 +38,8 @@ HOSTILE = [
     "&lt;b&gt; &amp; &#60;",
     "\\[escaped\\] \\",
     "{#id .class} :::note",
+    "\t!",  # a leading tab: an indented code block (found by the randomised test)
+    "    mã thụt lề",  # four leading spaces: the same
 ]
 
 ORDINARY = ["UBND xã Ia Tul", "Phòng Văn hóa-Thông tin", "Văn phòng HĐND-UBND huyện", "Phòng TN&MT",
