@@ -71,7 +71,8 @@ def one_line(text: str) -> str:
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_renders_as_its_own_characters(text):
-    assert shown(md(text)) == one_line(text)
+    # leading blanks are never shown by markdown; a tab reads as a space
+    assert shown(md(text)) == one_line(text).replace("\t", " ").lstrip(" ")
 
 
 @pytest.mark.parametrize("text", HOSTILE)
