@@ -130,3 +130,17 @@ def test_parallel_wrong_passwords_all_count(accounts_store, monkeypatch):
     assert auth.failure_count(store, "nv", HERE) == 12
     assert len(checked) == 4
     assert sorted(answers).count(waiting(2)) == 8
+
+
+def test_a_new_password_from_the_admin_forgets_the_failed_tries(accounts_store):
+    """`cchc user passwd nv` (clear_failures) forgets this account's failed tries from every address, and only its."""
+    store = accounts_store
+    for address in (HERE, ELSEWHERE):
+        for _ in range(5):
+            auth.authenticate(store, "nv", "sai", T0, address)
+    for _ in range(5):
+        auth.authenticate(store, "nv2", "sai", T0, HERE)
+    auth.clear_failures(store, "NV ")  # typed as the admin typed it
+    assert (auth.failure_count(store, "nv", HERE), auth.failure_count(store, "nv", ELSEWHERE)) == (0, 0)
+    assert auth.failure_count(store, "nv2", HERE) == 5
+    assert auth.authenticate(store, "nv", "mat-khau-dai", T0, ELSEWHERE).user is not None
