@@ -20,7 +20,7 @@ common.illustrative_notice()
 total = plan.total
 _, score = common.query("plan_score", f)
 appraised_label = md(f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip())  # a header of the workbook
-cols = st.columns([1, 1, 1, 1.4])
+cols = st.columns([1, 1, 1, 1.9])  # the headline card holds "8 / 19,25 điểm" whole at 1280 px
 cols[0].metric("Điểm chuẩn", fmt.points(total["standard"]))
 cols[1].metric(appraised_label, fmt.points(total["appraised"]))
 cols[2].metric("Điểm bị mất", fmt.points(total["lost"]))

@@ -213,13 +213,11 @@ def current_url() -> str:
 
 def page_tools(section: str, unit: str | None = None) -> None:
     """The row of tools at the top right of a page: report export and link sharing."""
-    _, show_col, report_col, link_col = st.columns([3.6, 1.2, 1.4, 1.7])
-    with show_col:
+    # one right-aligned row, each button as wide as its words (fixed columns cut them at 1280 px and below)
+    with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
         st.link_button("Trình chiếu", "/?" + query_string(exclude=("don_vi",), extra={"trinh_chieu": "1"}),
                        icon=":material/slideshow:", help="Toàn màn hình, phím ← → để chuyển trang.")
-    with report_col:
         report_buttons(section, unit)
-    with link_col:
         share_link()
 
 

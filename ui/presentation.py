@@ -5,6 +5,8 @@ Arrow keys (or the buttons) step through the slides; ?tu_dong=20 advances every 
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from cchc import formatting as fmt
@@ -101,12 +103,14 @@ def run() -> None:
             _step(1, count)  # the timer, not a click, woke this fragment
         st.session_state["slide_shown"] = True
         index = st.session_state.get("slide", 0) % count
-        left, middle, right, number, leave = st.columns([1, 1, 6, 2, 1.5])
-        left.button("◀ Trước", on_click=_step, args=(-1, count), shortcut="Left", key="slide_prev")
-        middle.button("Sau ▶", on_click=_step, args=(1, count), shortcut="Right", key="slide_next")
-        number.markdown(f"<div class='slide-number'>{index + 1} / {count} · {slides[index][0]}</div>",
-                        unsafe_allow_html=True)
-        leave.link_button("Thoát trình chiếu", "?" + common.query_string(exclude=("trinh_chieu", "tu_dong")))
+        # one row, each control as wide as its words: "◀ Trước" stays whole at 1024 px
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.button("◀ Trước", on_click=_step, args=(-1, count), shortcut="Left", key="slide_prev")
+            st.button("Sau ▶", on_click=_step, args=(1, count), shortcut="Right", key="slide_next")
+            st.space("stretch")
+            st.markdown(f"<div class='slide-number'>{index + 1} / {count} · {html.escape(slides[index][0])}</div>",
+                        unsafe_allow_html=True, width="content")
+            st.link_button("Thoát trình chiếu", "?" + common.query_string(exclude=("trinh_chieu", "tu_dong")))
         slides[index][1]()
 
     show()
