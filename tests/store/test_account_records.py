@@ -4,6 +4,7 @@ import base64
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from cchc.store.accounts import (User, authenticate, failure_count, hash_password, user_from_identity,
                                  verify_password)
@@ -132,3 +133,25 @@ def test_a_disabled_account_with_a_live_session_row_is_still_nobody(store):
     with store.engine.begin() as conn:  # disabled behind save_user's back: no revocation happened
         conn.execute(users.update().where(users.c.username == "noivu").values(disabled=True))
     assert session_user(store, token) is None
+
+
+def test_a_session_of_an_account_without_a_password_of_its_own(store):
+    """An account made for OIDC or the proxy has no password (none ever changed): its sessions are valid."""
+    from cchc.store.accounts import open_session, session_user
+
+    store.save_user("la@iapa.gov.vn", role="viewer")
+    assert store.get_user("la@iapa.gov.vn")["password_changed_at"] is None
+    assert session_user(store, open_session(store, "la@iapa.gov.vn")).username == "la@iapa.gov.vn"
+
+
+def test_ending_a_session_records_when_once(store):
+    from cchc.store.accounts import end_session, open_session
+
+    token = open_session(store, "noivu", client="x" * 150, now=S0)
+    end_session(store, token, now=S0 + dt.timedelta(minutes=5))
+    end_session(store, token, now=S0 + dt.timedelta(minutes=9))  # a second logout changes nothing
+    from cchc.store.database import login_sessions
+
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(login_sessions.c.revoked_at, login_sessions.c.client)).all() == [
+            (S0 + dt.timedelta(minutes=5), "x" * 100)]

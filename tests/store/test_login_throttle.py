@@ -144,3 +144,16 @@ def test_a_new_password_from_the_admin_forgets_the_failed_tries(accounts_store):
     assert (auth.failure_count(store, "nv", HERE), auth.failure_count(store, "nv", ELSEWHERE)) == (0, 0)
     assert auth.failure_count(store, "nv2", HERE) == 5
     assert auth.authenticate(store, "nv", "mat-khau-dai", T0, ELSEWHERE).user is not None
+
+
+def test_a_right_password_takes_its_try_back_from_the_address(accounts_store):
+    """Every try counts on the address first; a right one is then taken back, so an office's good logins never
+    use up its twenty free wrong ones, and no other name's count moves."""
+    store = accounts_store
+    for i in range(19):
+        assert auth.authenticate(store, f"ten-{i}", "sai", T0, HERE).message == WRONG
+    assert auth.authenticate(store, "nv", "mat-khau-dai", T0, HERE).user is not None  # the 20th try, taken back
+    assert auth.failure_count(store, "ten-0", HERE) == 1
+    assert auth.authenticate(store, "ten-19", "sai", T0, HERE).message == WRONG  # the 20th failure: still free
+    assert auth.authenticate(store, "ten-20", "sai", T0, HERE).message == WRONG  # the 21st: makes the address wait
+    assert auth.authenticate(store, "nv", "mat-khau-dai", T0, HERE).message == waiting(2)
