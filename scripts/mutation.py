@@ -37,7 +37,7 @@ TARGETS = (
            ("tests/store/test_account_records.py", "tests/store/test_accounts.py",
             "tests/pages/test_rights.py")),
     Target("logins", "cchc/store/accounts.py",
-           ("x_delay_after", "x__throttle_keys", "x__claim", "x__settle", "x_failure_count", "x_open_session",
+           ("x_delay_after", "x__throttle_keys", "x__claim", "x__take_back", "x__wait_left", "x_failure_count", "x_open_session",
             "x_session_user", "x_end_session", "x_clear_failures"),
            ("tests/store/test_account_records.py", "tests/store/test_login_throttle.py")),
     Target("imports", "cchc/store/database.py",

@@ -118,24 +118,30 @@ def _claim(store, keys: dict[str, int], now: dt.datetime) -> int:
     return max(wait, 0)
 
 
-def _settle(store, keys: dict[str, int], now: dt.datetime, succeeded: bool) -> int:
-    """After the password check: a right password clears this account's counter and takes back its count from the
-    address's; a wrong one keeps the count. Returns the wait the next try of this account from here faces."""
+def _take_back(store, keys: dict[str, int], now: dt.datetime) -> None:
+    """A right password: this account's counter from here starts again, and the address gets its try back (each
+    try was counted on it first), so an office's good logins never use up its free wrong ones."""
+    from .database import login_throttle
+
+    pair, client = list(keys)
+    with store.engine.begin() as conn:  # two plain writes: no read to serialise
+        conn.execute(login_throttle.update().where(login_throttle.c.key == pair).values(
+            failures=0, next_allowed_at=now))
+        conn.execute(login_throttle.update().where(login_throttle.c.key == client).values(
+            failures=login_throttle.c.failures - 1, next_allowed_at=now))
+
+
+def _wait_left(store, keys: dict[str, int], now: dt.datetime) -> int:
+    """The wait the next try of this account from here faces (after a wrong password)."""
     import sqlalchemy as sa
 
     from .database import login_throttle
 
-    pair, client = list(keys)
-    with store.engine.execution_options(write=True).begin() as conn:
-        if succeeded:
-            conn.execute(login_throttle.update().where(login_throttle.c.key == pair).values(
-                failures=0, next_allowed_at=now, updated_at=now))
-            conn.execute(login_throttle.update().where(login_throttle.c.key == client).values(
-                failures=sa.case((login_throttle.c.failures > 0, login_throttle.c.failures - 1), else_=0),
-                next_allowed_at=now, updated_at=now))
-            return 0
-        row = conn.execute(sa.select(login_throttle.c.next_allowed_at).where(login_throttle.c.key == pair)).first()
-    return max(0, int((row.next_allowed_at - now).total_seconds() + 0.999)) if row else 0
+    pair = next(iter(keys))
+    with store.engine.connect() as conn:
+        allowed = conn.execute(sa.select(login_throttle.c.next_allowed_at)
+                               .where(login_throttle.c.key == pair)).scalar_one()
+    return max(0, int((allowed - now).total_seconds() + 0.999))
 
 
 def failure_count(store, username: str, client: str = "") -> int:
@@ -168,9 +174,10 @@ def authenticate(store, username: str, password: str, now: dt.datetime | None = 
         right = False
     else:
         right = verify_password(password, record["password_hash"])
-    wait = _settle(store, keys, now, right)
     if not right:
+        wait = _wait_left(store, keys, now)
         return LoginResult(None, WRONG + (f" Hãy chờ {wait} giây trước khi thử lại." if wait else ""))
+    _take_back(store, keys, now)
     if record["disabled"]:
         return LoginResult(None, DISABLED)
     return LoginResult(User(record["username"], record["role"], record["agency"], record["display_name"]),
@@ -252,5 +259,5 @@ def clear_failures(store, username: str) -> None:
     from .database import login_throttle
 
     prefix = f"account:{username.strip().casefold()}|"
-    with store.engine.execution_options(write=True).begin() as conn:
+    with store.engine.begin() as conn:  # one statement
         conn.execute(login_throttle.delete().where(login_throttle.c.key.startswith(prefix, autoescape=True)))

@@ -155,3 +155,14 @@ def test_ending_a_session_records_when_once(store):
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(login_sessions.c.revoked_at, login_sessions.c.client)).all() == [
             (S0 + dt.timedelta(minutes=5), "x" * 100)]
+
+
+def test_a_session_by_default_lasts_a_working_day_with_a_256_bit_token(store):
+    from cchc.store.accounts import open_session, session_user
+
+    token = open_session(store, "noivu", now=S0)
+    assert len(token) == 43  # 32 random bytes, URL-safe base64
+    assert session_user(store, token, now=S0 + dt.timedelta(hours=10) - dt.timedelta(seconds=1)) is not None
+    assert session_user(store, token, now=S0 + dt.timedelta(hours=10)) is None
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT client FROM login_sessions").scalar_one() == ""

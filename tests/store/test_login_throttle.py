@@ -157,3 +157,13 @@ def test_a_right_password_takes_its_try_back_from_the_address(accounts_store):
     assert auth.authenticate(store, "ten-19", "sai", T0, HERE).message == WRONG  # the 20th failure: still free
     assert auth.authenticate(store, "ten-20", "sai", T0, HERE).message == WRONG  # the 21st: makes the address wait
     assert auth.authenticate(store, "nv", "mat-khau-dai", T0, HERE).message == waiting(2)
+
+
+def test_clearing_one_name_never_clears_a_name_it_merely_looks_like(accounts_store):
+    """Names may hold "_" and "%", which a careless LIKE reads as wildcards."""
+    store = accounts_store
+    for name in ("a_b", "axb", "a%", "ab"):
+        auth.authenticate(store, name, "sai", T0, HERE)
+    auth.clear_failures(store, "a_b")
+    auth.clear_failures(store, "a%")
+    assert [auth.failure_count(store, n, HERE) for n in ("a_b", "axb", "a%", "ab")] == [0, 1, 0, 1]
