@@ -167,3 +167,13 @@ def test_clearing_one_name_never_clears_a_name_it_merely_looks_like(accounts_sto
     auth.clear_failures(store, "a_b")
     auth.clear_failures(store, "a%")
     assert [auth.failure_count(store, n, HERE) for n in ("a_b", "axb", "a%", "ab")] == [0, 1, 0, 1]
+
+
+def test_a_right_password_past_the_addresss_free_tries_leaves_it_no_wait(accounts_store):
+    """At the address's 21st try the count asks for a wait; when that try is a right password, it is taken back
+    whole: the count and the wait."""
+    store = accounts_store
+    for i in range(20):
+        auth.authenticate(store, f"ten-{i}", "sai", T0, HERE)
+    assert auth.authenticate(store, "nv", "mat-khau-dai", T0, HERE).user is not None  # the 21st try
+    assert auth.authenticate(store, "nv", "mat-khau-dai", T0, HERE).user is not None  # at once again: no wait
