@@ -51,21 +51,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(folder: Path, name: str, env_extra: dict | None = None, prepare=None):
+def streamlit_server(folder: Path, name: str, env_extra: dict | None = None, prepare=None, sample: bool = True):
     """`streamlit run serve.py` (app.py behind cchc's own doors, as scripts/run.sh starts it) on a SQLite file of
-    its own in `folder`, the sample data loaded; `prepare(store)` adds accounts or the like before the start.
+    its own in `folder`, the sample data loaded (unless `sample` is false); `prepare(store)` adds accounts or the
+    like before the start.
 
     Ready when Streamlit prints its URL (it does so once its server listens), then checked through /_stcore/health.
     On exit the log goes to ARTIFACTS/<name>.log and must hold no traceback.
     """
     url = f"sqlite:///{folder / f'{name}.sqlite'}"
     store = Store(url)
-    load_sample_data(store)
+    if sample:
+        load_sample_data(store)
     if prepare is not None:
         prepare(store)
     store.dispose()
     port = free_port()
-    env = {**os.environ, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e", **(env_extra or {})}
+    inherited = {k: v for k, v in os.environ.items() if k not in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED")}
+    env = {**inherited, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e", **(env_extra or {})}
     log_path = folder / f"{name}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),

@@ -13,31 +13,18 @@ data-test-script-state, and the elements an action must bring).
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import urllib.request
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from support import EVIL, ROOT, Hostile
+from playwright.sync_api import expect
+from support import EVIL, Hostile
+from test_browser import ARTIFACTS, TIMEOUT_MS, streamlit_server
 
 from cchc.registry import DATA_DIR_ENV
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(os.environ.get("CCHC_ARTIFACTS", ROOT / "test-artifacts"))
-TIMEOUT_MS = 60_000  # an upper bound for any one wait, never a time that is waited out
-SERVER_START_S = 90
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-READY_LINE = "You can now view your Streamlit app"
 WORD_JOINER = "\u2060"  # ui.safe.md writes it after ":" and "@": invisible, removed before comparing
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
                     "000154a24f5d0000000049454e44ae426082")
@@ -96,79 +83,13 @@ def hostile(image_server):
     return Hostile(image_server["base"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _streamlit(folder: Path, hostile: Hostile):
-    """`streamlit run app.py` on a store of hostile names, with the hostile organisation's data directory."""
-    data_dir = hostile.write_data_dir(folder / "data")
-    url = f"sqlite:///{folder / 'hostile.sqlite'}"
-    hostile.load(url, data_dir)
-    port = _free_port()
-    env = {**os.environ, "CCHC_DATABASE_URL": url, DATA_DIR_ENV: str(data_dir), "CCHC_USER": hostile.user}
-    env.pop("CCHC_AUTH", None)
-    env.pop("CCHC_LOGIN_REQUIRED", None)
-    log_path = folder / "streamlit-hostile.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-        errors="replace")
-    ready = threading.Event()
-
-    def copy_log() -> None:
-        with open(log_path, "w", encoding="utf-8") as log:
-            for line in process.stdout:
-                log.write(line)
-                log.flush()
-                if READY_LINE in line:
-                    ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=copy_log, daemon=True)
-    reader.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        if not ready.wait(SERVER_START_S) or process.poll() is not None:
-            pytest.fail(f"streamlit did not start within {SERVER_START_S} s:\n{log_path.read_text()}")
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as answer:
-            assert answer.read() == b"ok"
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reader.join(timeout=10)
-    text = log_path.read_text()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(log_path, ARTIFACTS / log_path.name)
-    assert "Traceback" not in text, text
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM}: the browser tests need it, in CI and "
-                    "locally (scripts/test.sh installs it: apt-get install chromium)", pytrace=False)
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, browser, hostile):
-    with _streamlit(tmp_path_factory.mktemp("hostile-browser"), hostile) as base:
-        yield base
+    folder = tmp_path_factory.mktemp("hostile-browser")
+    data_dir = hostile.write_data_dir(folder / "data")
+    with streamlit_server(folder, "streamlit-hostile", {DATA_DIR_ENV: str(data_dir), "CCHC_USER": hostile.user},
+                          prepare=lambda store: hostile.load(store.url, data_dir), sample=False) as running:
+        yield running["base"]
 
 
 @pytest.fixture(scope="module")
