@@ -13,22 +13,33 @@ TRUE_WORDS = ("1", "true", "yes", "co", "có", "on")
 
 
 def _secrets_files() -> list[Path]:
-    files = [ROOT / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
-    unique: list[Path] = []
-    for path in files:
-        if path.resolve() not in [p.resolve() for p in unique]:
-            unique.append(path)
-    return unique
+    project, here = ROOT / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"
+    return [project] if here.parent.parent.resolve() == ROOT else [project, here]
+
+
+_parsed: dict[Path, tuple[int, dict]] = {}  # path -> (mtime_ns, its [cchc] table): the gate asks on every request
+
+
+def _read(path: Path) -> dict:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}  # no file
+    cached = _parsed.get(path)
+    if cached is None or cached[0] != stamp:
+        try:
+            with open(path, "rb") as handle:
+                table = tomllib.load(handle).get("cchc", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            table = {}  # one Streamlit itself will complain about
+        cached = _parsed[path] = (stamp, table)
+    return cached[1]
 
 
 def _from_files() -> dict:
     merged: dict = {}
     for path in _secrets_files():
-        try:
-            with open(path, "rb") as handle:
-                merged.update(tomllib.load(handle).get("cchc", {}))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue  # no file, or one Streamlit itself will complain about
+        merged.update(_read(path))
     return merged
 
 
