@@ -330,7 +330,17 @@ def _html_workbook(data: bytes, filename: str) -> Workbook:
     """An HTML table saved under an Excel name: its tables are the sheets (merged ranges as the spans give them),
     read with the same cell and merge limits and the same legacy-encoding check as a workbook."""
     sheets, legacy = [], {}
-    for name, rows, merged in read_html_tables(data, filename):
+    tables = list(read_html_tables(data, filename))
+    title: list[list] = []  # a table of text only (the report's title, "Kỳ báo cáo: …") heads the next table
+    for index, (name, rows, merged) in enumerate(tables):
+        if index + 1 < len(tables) and rows and not any(isinstance(v, (int, float)) for row in rows for v in row):
+            title += rows
+            continue
+        if title:
+            width = max(len(row) for row in rows) if rows else 0
+            rows = [(row + [None] * width)[:max(width, 1)] for row in title] + rows
+            merged = [(r1 + len(title), c1, r2 + len(title), c2) for r1, c1, r2, c2 in merged]
+            title = []
         if (found := _convert_legacy(rows, [])) is not None:
             legacy[name] = found
         sheets.append(Sheet(name=name, rows=rows, merged=merged))

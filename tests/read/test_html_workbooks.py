@@ -68,3 +68,31 @@ def test_a_bad_figure_in_an_html_export_is_located_like_in_a_workbook():
     error = result.findings.errors[0]
     assert (error.sheet, error.row, error.column) == ("Bảng 1", 5, "Số hồ sơ đã giải quyết › Tổng số")
     assert error.message.startswith("Giá trị “mười” không phải là số hồ sơ")
+
+
+# A one-stop system's "Xuất Excel" (a React page, ThongKe06 "các cấp"): the title and "Kỳ báo cáo" in a table of
+# their own above the table of figures (id="tableToExcel"), group rows by level, a download stamp in the file name.
+TITLE_APART = """<html><head><meta charset="utf-8"></head><body>
+<table><tr><td colspan="13"><b>TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC</b></td></tr>
+<tr><td colspan="13">Kỳ báo cáo: Tháng 03 năm 2019 (Từ ngày 01/03/2019 đến ngày 31/03/2019)</td></tr>
+<tr><td colspan="13">Đơn vị tính: Số hồ sơ TTHC</td></tr></table>
+<table id="tableToExcel"><thead>
+<tr><td rowspan="3"><strong>STT</strong></td><td rowspan="3"><strong>Lĩnh vực, công việc giải quyết theo cấp</strong></td>
+<td colspan="4"><strong>Số hồ sơ nhận giải quyết</strong></td><td colspan="4"><strong>Số hồ sơ đã giải quyết</strong></td>
+<td colspan="3"><strong>Số lượng hồ sơ đang giải quyết</strong></td></tr>
+<tr><td rowspan="2"><strong>Tổng số</strong></td><td colspan="2"><strong>Trong đó</strong></td><td rowspan="2"><strong>Từ kỳ trước</strong></td>
+<td rowspan="2"><strong>Tổng số</strong></td><td rowspan="2"><strong>Trước hạn</strong></td><td rowspan="2"><strong>Đúng hạn</strong></td><td rowspan="2"><strong>Quá hạn</strong></td>
+<td rowspan="2"><strong>Tổng số</strong></td><td rowspan="2"><strong>Trong hạn</strong></td><td rowspan="2"><strong>Quá hạn</strong></td></tr>
+<tr><td><strong>Trực tuyến</strong></td><td><strong>Trực tiếp, dịch vụ bưu chính</strong></td></tr></thead><tbody><tr><td></td><td><b>Xã, phường, thị trấn</b></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr><tr><td>1</td><td>UBND xã Ia Kdăm</td><td>30</td><td>5</td><td>20</td><td>5</td><td>26</td><td>4</td><td>20</td><td>2</td><td>4</td><td>3</td><td>1</td></tr><tr><td>2</td><td>UBND xã Ia Tul</td><td>18</td><td>2</td><td>14</td><td>2</td><td>16</td><td>2</td><td>13</td><td>1</td><td>2</td><td>2</td><td>0</td></tr></tbody></table></body></html>"""
+
+
+def test_a_title_in_a_table_of_its_own_heads_the_table_of_figures():
+    result = check_file(TITLE_APART.encode("utf-8"), "ThongKe06_CacCap_20190405_101530.xls")
+    assert result.ok, [e.message for e in result.findings.errors]
+    assert sorted(result.stats.records["period"].unique()) == ["2019-03"]  # from the title table, never the download stamp (2019-04)
+    by_unit = result.stats.records.set_index("unit")
+    assert by_unit.loc["UBND xã Ia Kdăm", ["received_total", "received_online", "received_direct", "received_carried",
+                                             "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+                                             "pending_total", "pending_in_time", "pending_overdue"]].tolist() == [
+        30, 5, 20, 5, 26, 4, 20, 2, 4, 3, 1]
+    assert int(by_unit.loc["UBND xã Ia Tul", "received_total"]) == 18
