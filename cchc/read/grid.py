@@ -326,6 +326,9 @@ def _xls_in_child_available() -> bool:
 # Entry point
 # ---------------------------------------------------------------------------------------------------------------
 
+TITLE_ROWS = 10  # a title block above the figures is a few lines, never a table of its own
+
+
 def _html_workbook(data: bytes, filename: str) -> Workbook:
     """An HTML table saved under an Excel name: its tables are the sheets (merged ranges as the spans give them),
     read with the same cell and merge limits and the same legacy-encoding check as a workbook."""
@@ -333,7 +336,8 @@ def _html_workbook(data: bytes, filename: str) -> Workbook:
     tables = list(read_html_tables(data, filename))
     title: list[list] = []  # a table of text only (the report's title, "Kỳ báo cáo: …") heads the next table
     for index, (name, rows, merged) in enumerate(tables):
-        if index + 1 < len(tables) and rows and not any(isinstance(v, (int, float)) for row in rows for v in row):
+        if index + 1 < len(tables) and 0 < len(rows) <= TITLE_ROWS and not any(
+                isinstance(v, (int, float)) for row in rows for v in row):
             title += rows
             continue
         if title:
