@@ -5,19 +5,19 @@ import logging
 import streamlit as st
 
 from cchc.show import views
-from ui import auth, common
+from ui import auth, common, fit, vietnamese
 from ui.safe import md
 
-st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=":material/monitoring:", layout="wide",
+# the icon ships with the app: a :material/…: icon would be fetched from Google's font servers for the tab
+st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=str(vietnamese.PAGE_ICON), layout="wide",
                    initial_sidebar_state="expanded")
 
 st.html("""<style>
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 h1 { font-size: 2.2rem !important; }
-/* tables download as formatted Excel (the "Tải Excel" button under each), not as Streamlit's CSV */
-[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none; }
 </style>""")
+vietnamese.apply()  # Streamlit's own English (uploader, pickers, table toolbars, dialogs) in Vietnamese
 
 pages = {
     "Điều hành": [
@@ -27,6 +27,7 @@ pages = {
         st.Page("pages/tieu_chi.py", title="Tiêu chí và điểm", icon=":material/checklist:", url_path="tieu-chi"),
         st.Page("pages/gia_dinh.py", title="Giả định", icon=":material/tune:", url_path="gia-dinh"),
         st.Page("pages/don_vi.py", title="Đơn vị", icon=":material/apartment:", url_path="don-vi"),
+        st.Page("pages/chi_so_766.py", title="Chỉ số 766", icon=":material/leaderboard:", url_path="chi-so-766"),
     ],
     "Quản trị": [
         st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/upload_file:", url_path="du-lieu"),
@@ -77,6 +78,7 @@ if st.query_params.get("trinh_chieu") == "1":
     presentation.run()
     st.stop()
 
+fit.apply()  # page layout for projectors; the slides above keep their own
 try:
     navigation.run()
 except Exception:  # st.stop/st.rerun/st.switch_page are BaseExceptions and pass through untouched

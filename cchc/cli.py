@@ -41,7 +41,8 @@ def _period_argument(text: str) -> tuple[int, ...]:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m cchc", description="Kiểm tra, nhập và tổng hợp dữ liệu CCHC.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="Kiểm tra một tệp Excel (kế hoạch hoặc thống kê TTHC), không lưu.")
+    check = sub.add_parser("check", help="Kiểm tra một tệp Excel (kế hoạch, thống kê TTHC, điểm Bộ chỉ số 766…), "
+                                         "không lưu.")
     check.add_argument("file")
     check.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
     imp = sub.add_parser("import", help="Kiểm tra rồi nhập một tệp vào cơ sở dữ liệu.")
@@ -93,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="Tổng hợp những gì đã lưu.")
     summary.add_argument("--db")
     summary.add_argument("--json", action="store_true")
+    digest = sub.add_parser("digest", help="Bản tin tuần cho lãnh đạo: tình hình, thay đổi, đơn vị chưa đạt, thời "
+                                           "hạn; in ra, ghi tệp hoặc gửi thư.")
+    digest.add_argument("--db")
+    digest.add_argument("--period", metavar="YYYY-MM", help="Tháng của bản tin (mặc định: tháng mới nhất có số liệu).")
+    digest.add_argument("--out", metavar="FILE", help="Ghi bản tin (hoặc JSON với --json) vào tệp này.")
+    digest.add_argument("--json", action="store_true", help="In dạng JSON: period, text, below_thresholds, deadlines.")
+    digest.add_argument("--pdf", action="store_true", help="Kèm báo cáo họp PDF (ghi cạnh tệp --out; với --send: "
+                                                           "đính kèm thư).")
+    digest.add_argument("--send", action="store_true", help="Gửi thư theo mục [mail] của .streamlit/secrets.toml.")
     return parser
 
 
@@ -122,6 +132,11 @@ def _describe(result) -> str:
         records = result.procedures.records
         years = ", ".join(str(int(y)) for y in sorted(records["year"].unique()))
         return f"Số liệu thủ tục: {records['unit'].nunique()} đơn vị, năm {years}."
+    if result.kind == "index766" and result.index766 is not None:
+        scores = result.index766
+        periods = ", ".join(fmt.period_label(p) for p in scores.periods()) or "không có kỳ nào"
+        return (f"Điểm Bộ chỉ số 766: {fmt.number(scores.records['unit'].nunique())} đơn vị, kỳ {periods}; nhóm "
+                f"{', '.join(scores.codes)}.")
     return ""
 
 
@@ -162,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         result = check_file_bounded(data, name, plan=store.current_plan() if store else None, period=args.period,
                                     mappings=saved, forced_mapping=forced,
                                     limits=limits_from_settings(environment_setting))
+        if store is not None:  # QĐ 766 scores: checked against the maxima stored, not the defaults the child used
+            from .ingest import apply_index766_maxima
+
+            result = apply_index766_maxima(result, store.index766_maxima())
         outcome = None
         if args.command == "import" and result.ok:
             from .ingest import MACHINE_ADMIN, conflict_messages
@@ -184,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             payload = result.as_dict()
             if outcome is not None:
                 payload["import_id"] = outcome.import_id
-                if result.kind == "stats":
+                if result.kind in ("stats", "index766"):
                     payload["added"] = [list(k) for k in outcome.added]
                     payload["replaced"] = [list(k) for k in outcome.replaced]
             print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -193,7 +212,12 @@ def main(argv: list[str] | None = None) -> int:
             if result.ok:
                 print(("ĐÃ NHẬP. " if outcome else "HỢP LỆ. ") + _describe(result))
                 if outcome and result.kind == "stats":
-                    print(f"Thêm {len(outcome.added)} đơn vị-tháng, thay thế {len(outcome.replaced)} đơn vị-tháng.")
+                    from .ingest import outcome_text
+
+                    print(outcome_text(result.kind, outcome))  # says too whether re-imported figures changed
+                if outcome and result.kind == "index766":
+                    print(f"Thêm {fmt.number(len(outcome.added))} đơn vị-kỳ, thay thế "
+                          f"{fmt.number(len(outcome.replaced))} đơn vị-kỳ.")
             else:
                 print(f"BỊ TỪ CHỐI: {len(result.findings.errors)} lỗi. Không có gì được lưu.")
         return EXIT_OK if result.ok else EXIT_REFUSED
@@ -205,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         return _user(store, args)
     if args.command in ("backup", "restore"):
         return _backup(store, args)
+    if args.command == "digest":
+        return _digest(store, args)
     plan = store.current_plan()
     stats = store.stats_summary()
     if args.json:
@@ -349,6 +375,63 @@ def _score(store, args) -> int:
     total = score.total_json()
     print(f"Điểm dự kiến {fmt.points(total['projected'])} / {fmt.points(total['standard'])}; khôi phục "
           f"{fmt.points(total['recovered'])} / {fmt.points(score.lost_total)} điểm bị mất.")
+    return EXIT_OK
+
+
+def _digest(store, args) -> int:
+    """The weekly digest: printed, written (--out), with the meeting PDF (--pdf), e-mailed (--send)."""
+    from .show import digest as content
+
+    if args.period and not _PERIOD.match(args.period):
+        sys.stderr.write(f"Lỗi cú pháp lệnh: --period cần dạng YYYY-MM (ví dụ 2019-12), không phải “{args.period}”.\n")
+        return EXIT_USAGE
+    settings = None
+    if args.send:  # the settings first: a mistake there is said before any work
+        from .mail import MailError, load_settings
+
+        try:
+            settings = load_settings()
+        except MailError as exc:
+            sys.stderr.write(exc.message + "\n")
+            return EXIT_REFUSED
+    made = content.build_digest(store, args.period)
+    if made is None:
+        sys.stderr.write("Chưa có số liệu thống kê TTHC hay điểm Bộ chỉ số 766 để lập bản tin: hãy nhập số liệu, "
+                         "hoặc chọn tháng bằng --period.\n")
+        return EXIT_REFUSED
+    note = sys.stderr if args.json else sys.stdout  # with --json, stdout holds the JSON alone
+    output = (json.dumps(made.as_json(), ensure_ascii=False, indent=2) + "\n") if args.json else \
+        content.digest_text(made)
+    if args.out:
+        Path(args.out).write_text(output, encoding="utf-8")
+        note.write(f"Đã ghi bản tin vào {args.out}.\n")
+    else:
+        sys.stdout.write(output)
+    pdf = None
+    if args.pdf:
+        from .show.reports import build_report, report_filename, report_pdf
+        from .show.views import Filters
+
+        report = build_report(store, Filters(int(made.period[:4]), 1, int(made.period[5:7])), made=made.made)
+        pdf = (report_filename(report, "pdf"), report_pdf(report))
+        if args.out or not args.send:  # with --send alone it is only attached
+            path = Path(args.out).with_suffix(".pdf") if args.out else Path(pdf[0])
+            if args.out and path == Path(args.out):
+                path = path.with_name(path.stem + "_bao_cao.pdf")
+            path.write_bytes(pdf[1])
+            note.write(f"Đã ghi báo cáo PDF vào {path}.\n")
+    if args.send:
+        from .ingest import MACHINE_ADMIN
+        from .mail import MailError, send_digest, sent_text
+
+        try:  # the CLI is the machine's administrator
+            sent = send_digest(MACHINE_ADMIN, settings, made, pdf)
+        except MailError as exc:
+            if exc.sent:
+                note.write(sent_text(exc.sent) + "\n")
+            sys.stderr.write(f"Gửi thư không thành công: {exc.message}\n")
+            return EXIT_REFUSED
+        note.write(sent_text(sent) + "\n")
     return EXIT_OK
 
 

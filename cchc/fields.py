@@ -81,8 +81,30 @@ PROCEDURE_FIELDS: tuple[str, ...] = (
     "procedures_published",
 )
 
+# QĐ 766/QĐ-TTg scores (Bộ chỉ số phục vụ người dân, doanh nghiệp), one per unit and period: the six groups in the
+# portal's order, the code each is shown with (the portal's own; DVCTT is written CLGQ in some exports), its name.
+# Their maxima are data (cchc/read/vocabularies/index766.toml, then versions in the store).
+INDEX766_GROUPS: tuple[str, ...] = ("ckmb", "tdgq", "dvctt", "tttt", "mdhl", "mdsh")
+INDEX766_CODES: dict[str, str] = {"ckmb": "CKMB", "tdgq": "TDGQ", "dvctt": "DVCTT", "tttt": "TTTT", "mdhl": "MDHL",
+                                  "mdsh": "MDSH"}
+INDEX766_LABELS: dict[str, str] = {
+    "ckmb": "Công khai, minh bạch",
+    "tdgq": "Tiến độ giải quyết",
+    "dvctt": "Dịch vụ công trực tuyến",
+    "tttt": "Thanh toán trực tuyến",
+    "mdhl": "Mức độ hài lòng",
+    "mdsh": "Số hóa hồ sơ",
+    "total": "Tổng điểm",
+    "rank": "Xếp hạng",
+}
+# The totals below which units are called out ("Dưới 80 điểm", "Từ 80 đến dưới 90"), as provinces flag them: the
+# defaults until someone stores others (Store.set_index766_thresholds, versioned).
+INDEX766_THRESHOLDS: tuple[float, float] = (80.0, 90.0)
+
 # The workbook kinds, as users see them.
 KIND_LABELS = {"plan": "Kế hoạch", "stats": "Thống kê TTHC", "progress": "Báo cáo tiến độ",
                "progress_entry": "Nhập tiến độ trên phần mềm", "procedures": "Số liệu thủ tục",
                "targets": "Sửa chỉ tiêu", "rules": "Sửa cách chấm điểm", "rollback": "Khôi phục",
-               "mapping": "Lưu cách đọc cột"}
+               "mapping": "Lưu cách đọc cột", "index766": "Điểm Bộ chỉ số 766",
+               "index766_maxima": "Sửa điểm tối đa Bộ chỉ số 766",
+               "index766_thresholds": "Sửa ngưỡng điểm Bộ chỉ số 766"}

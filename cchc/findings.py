@@ -11,20 +11,28 @@ class Finding:
     sheet: str | None = None
     row: int | None = None  # the row number as Excel shows it (1-based)
     column: str | None = None  # the column's header text, or its letter when there is no header
+    # what the row is about, as the row states it ("UBND xã Ia Tul, tháng 03/2019"): a clerk finds a row by its
+    # unit and month faster than by its number
+    context: str | None = None
 
     def as_dict(self) -> dict:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
-    def located(self) -> str:
-        """The message with its place, for a terminal or a log."""
+    def place(self) -> str:
+        """Where the finding is, for a person: sheet “Biểu 06”, dòng 12 (UBND xã Ia Tul, tháng 03/2019), cột “…”."""
         place = []
         if self.sheet:
             place.append(f"sheet “{self.sheet}”")
         if self.row:
-            place.append(f"dòng {self.row}")
+            place.append(f"dòng {self.row}" + (f" ({self.context})" if self.context else ""))
         if self.column:
             place.append(f"cột “{self.column}”")
-        return (", ".join(place) + ": " if place else "") + self.message
+        return ", ".join(place)
+
+    def located(self) -> str:
+        """The message with its place, for a terminal or a log."""
+        place = self.place()
+        return (place + ": " if place else "") + self.message
 
 
 @dataclass

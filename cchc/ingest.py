@@ -6,17 +6,21 @@ account may not store (cchc/rights.py) the same way.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rights
 from .findings import Finding, Findings, WorkbookRefused
+from .read import index766 as index766_reader
 from .read import plan as plan_reader
 from .read import procedures as procedures_reader
 from .read import progress as progress_reader
 from .read.formulas import live_content
 from .read.grid import load_workbook
+from .read.index766 import Index766Result, read_index766_workbook
 from .read.plan import Plan, read_plan_workbook
 from .read.procedures import ProceduresResult, read_procedures_workbook
 from .read.progress import ProgressResult, read_progress_workbook
@@ -31,32 +35,39 @@ SAMPLE_PLAN_FILE = DATA_DIR / "ke_hoach_75_2019.xlsx"
 SAMPLE_STATS_FILE = DATA_DIR / "thong_ke_2019_minh_hoa.xlsx"
 SAMPLE_PROGRESS_FILE = DATA_DIR / "tien_do_2019_minh_hoa.xlsx"
 SAMPLE_PROCEDURES_FILE = DATA_DIR / "thu_tuc_2019_minh_hoa.xlsx"
+SAMPLE_FILES = (SAMPLE_PLAN_FILE, SAMPLE_STATS_FILE, SAMPLE_PROGRESS_FILE, SAMPLE_PROCEDURES_FILE)
+# Uploaded again, these stay marked illustrative: the sample loader's files, and the same illustrative figures in
+# the template layout (cchc.sample writes both; tests/test_sample.py keeps them byte for byte as built).
+ILLUSTRATIVE_FILES = (*SAMPLE_FILES, DATA_DIR / "thong_ke_2019_minh_hoa_mau.xlsx")
 # Who the machine's own imports act as: the CLI (run by the machine's administrator) and the shipped sample.
 MACHINE_ADMIN = User("quan-tri-may", "admin", "", "Quản trị viên của máy (dòng lệnh)")
 # Workbook kinds in the order they are tried; a workbook none of them claims is read as statistics.
 _KINDS = (("plan", plan_reader.VOCABULARY), ("progress", progress_reader.VOCABULARY),
-          ("procedures", procedures_reader.VOCABULARY))
+          ("procedures", procedures_reader.VOCABULARY), ("index766", index766_reader.VOCABULARY))
 
 
 @dataclass
 class CheckResult:
-    kind: str | None  # "plan" | "stats" | "progress" | "procedures" | None when the file could not be read at all
+    # "plan" | "stats" | "progress" | "procedures" | "index766" | None when the file could not be read at all
+    kind: str | None
     findings: Findings
     plan: Plan | None = None
     stats: StatsResult | None = None
     progress: ProgressResult | None = None
     procedures: ProceduresResult | None = None
+    index766: Index766Result | None = None  # QĐ 766 scores
     preview: dict = field(default_factory=dict)  # {"added": [(unit, period)], "replaced": [...]}
 
     @property
     def needs_period(self) -> bool:
         """Refused only because the file states no period: the user may name it (a picker, --period)."""
-        return self.stats is not None and bool(self.stats.period_missing)
+        return self.stats is not None and bool(self.stats.period_missing) or \
+            self.index766 is not None and bool(self.index766.period_missing)
 
     @property
     def ok(self) -> bool:
         return self.findings.ok and any(x is not None for x in (self.plan, self.stats, self.progress,
-                                                                 self.procedures))
+                                                                 self.procedures, self.index766))
 
     def as_dict(self) -> dict:
         out = {"ok": self.ok, "kind": self.kind, **self.findings.as_dict()}
@@ -74,6 +85,11 @@ class CheckResult:
             records = self.procedures.records
             out["procedures"] = {"units": int(records["unit"].nunique()),
                                  "years": sorted(int(y) for y in records["year"].unique())}
+        elif self.kind == "index766":
+            # the CLI's contract: units (a count), periods ("YYYY-MM" or "YYYY-MM..YYYY-MM"), the group codes found
+            scores = self.index766
+            out["index766"] = {"units": int(scores.records["unit"].nunique()), "periods": scores.periods(),
+                               "groups": scores.codes} if scores is not None and self.ok else None
         return out
 
 
@@ -88,16 +104,19 @@ def stats_object(result: StatsResult) -> dict:
 
 def check_file(data: bytes, filename: str = "", registry: Registry | None = None,
                plan: Plan | None = None, period: tuple[int, ...] | None = None, mappings: list[dict] | None = None,
-               forced_mapping: dict | None = None) -> CheckResult:
+               forced_mapping: dict | None = None, maxima: dict | None = None) -> CheckResult:
     """Read and check a workbook of any kind; never raises for bad input.
 
     `plan` (the stored plan) lets a progress report's criterion codes be checked against it. `period` (year,
     month): the period the user names for a statistics file that states none (never over one it states).
     `mappings`: the saved column mappings (Store.saved_mappings), applied to a table of the same layout;
-    `forced_mapping`: one mapping the user chose, applied whatever the layout.
+    `forced_mapping`: one mapping the user chose, applied whatever the layout. `maxima`: the QĐ 766 groups' maxima
+    (Store.index766_maxima) a score file is checked against (the defaults when None; apply_index766_maxima redoes
+    that check on a result checked elsewhere, e.g. in the bounded child process).
     """
     try:
-        return _check_file(data, filename, registry or load_registry(), plan, period, mappings, forced_mapping)
+        return _check_file(data, filename, registry or load_registry(), plan, period, mappings, forced_mapping,
+                           maxima)
     except Exception:  # a reader bug must still end as a refusal the user can read, never a traceback
         logging.getLogger("cchc").exception("unexpected failure checking %s", filename)
         findings = Findings()
@@ -108,12 +127,12 @@ def check_file(data: bytes, filename: str = "", registry: Registry | None = None
 
 def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | None,
                 period: tuple[int, int] | None = None, mappings: list[dict] | None = None,
-                forced_mapping: dict | None = None) -> CheckResult:
+                forced_mapping: dict | None = None, maxima: dict | None = None) -> CheckResult:
     try:
         workbook = load_workbook(data, filename)
     except WorkbookRefused as refused:
         return CheckResult(None, refused.findings)
-    result = _read_kind(workbook, filename, registry, plan, period, mappings, forced_mapping)
+    result = _read_kind(workbook, filename, registry, plan, period, mappings, forced_mapping, maxima)
     notices = workbook.notices() + live_content(data, filename)  # live formulas: the original is handed back as is
     result.findings.warnings[:0] = [Finding(message, sheet) for message, sheet in notices]
     return result
@@ -121,7 +140,7 @@ def _check_file(data: bytes, filename: str, registry: Registry, plan: Plan | Non
 
 def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
                period: tuple[int, int] | None, mappings: list[dict] | None = None,
-               forced_mapping: dict | None = None) -> CheckResult:
+               forced_mapping: dict | None = None, maxima: dict | None = None) -> CheckResult:
     kind = detect_kind(workbook, _KINDS, default="stats")
     if kind == "plan":
         result = read_plan_workbook(workbook, registry, filename)
@@ -132,6 +151,9 @@ def _read_kind(workbook, filename: str, registry: Registry, plan: Plan | None,
     if kind == "procedures":
         procedures = read_procedures_workbook(workbook, registry)
         return CheckResult("procedures", procedures.findings, procedures=procedures)
+    if kind == "index766":
+        scores = read_index766_workbook(workbook, registry, filename, period, maxima)
+        return CheckResult("index766", scores.findings, index766=scores)
     chosen = [forced_mapping] if forced_mapping else (mappings or [])
     stats = read_stats_workbook(workbook, registry, filename, period, chosen, forced=forced_mapping is not None)
     return CheckResult("stats", stats.findings, stats=stats)
@@ -158,7 +180,26 @@ def preview_import(store: Store, result: CheckResult) -> dict:
         keys = sorted(set(zip(records["unit"], records["year"].astype(int))))
         return {"added": [(u, str(y)) for u, y in keys if (u, y) not in existing],
                 "replaced": [(u, str(y)) for u, y in keys if (u, y) in existing]}
+    if result.kind == "index766" and result.ok:
+        added, replaced = store.index766_preview(result.index766.records)
+        return {"added": added, "replaced": replaced}
     return {}
+
+
+def apply_index766_maxima(result: CheckResult, maxima: dict | None) -> CheckResult:
+    """A QĐ 766 score file's check redone against `maxima` (Store.index766_maxima()): the groups above their
+    maximum, located, in place of those the reader found against the maxima it was given (the defaults, in the
+    bounded child process). Any other result, or the same maxima, is returned as it is; never mutates `result`."""
+    from dataclasses import replace
+
+    scores = result.index766
+    if result.kind != "index766" or scores is None or maxima is None or \
+            index766_reader.validate_maxima(maxima) == scores.maxima:
+        return result
+    findings, fresh = index766_reader.redo_maxima(result.findings, scores, maxima)
+    checked = replace(scores, findings=findings, maxima=index766_reader.validate_maxima(maxima),
+                      maxima_findings=fresh)
+    return replace(result, findings=findings, index766=checked)
 
 
 def conflict_messages(conflicts: list[tuple[str, str, str]]) -> list[str]:
@@ -170,15 +211,33 @@ def conflict_messages(conflicts: list[tuple[str, str, str]]) -> list[str]:
             for unit, new, old in conflicts]
 
 
+@functools.lru_cache(maxsize=1)
+def _illustrative_hashes() -> frozenset[str]:
+    return frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in ILLUSTRATIVE_FILES if path.exists())
+
+
+def is_illustrative_file(data: bytes) -> bool:
+    """True for the bytes of a shipped illustrative file (ILLUSTRATIVE_FILES): its rows are not real figures,
+    whoever uploads it. Recognised by content (SHA-256), so a file only renamed still is, an edited one is not."""
+    return hashlib.sha256(data).hexdigest() in _illustrative_hashes()
+
+
 def store_checked(store: Store, result: CheckResult, data: bytes, filename: str, user: str | None = None,
                   illustrative: bool = False, *, account, replace_overlaps: bool = False) -> ImportOutcome:
     """Store a file that passed its check (one transaction), as `account` (required: the page passes the account
     logged in, the CLI MACHINE_ADMIN). A file the account may not store is refused before anything is written:
-    rights.NotAllowed, its Vietnamese message and, for a progress file, the refused rows located (rights.py)."""
+    rights.NotAllowed, its Vietnamese message and, for a progress file, the refused rows located (rights.py).
+    A shipped illustrative file is stored as illustrative whatever `illustrative` says (is_illustrative_file)."""
     if not result.ok:
         raise ValueError("refused file cannot be stored")
     if (refusal := rights.refuse_import(result, account)) is not None:
         raise refusal
+    illustrative = illustrative or is_illustrative_file(data)
+    if result.kind == "index766":
+        rights.require(account, "upload_stats")  # scores are the office's figures, like the statistics
+        if not apply_index766_maxima(result, store.index766_maxima()).ok:  # maxima edited since the check
+            raise ValueError("refused file cannot be stored")
+        return store.import_index766(result.index766.records, data, filename, user, illustrative)
     if result.kind == "plan":
         return store.import_plan(result.plan, data, filename, user, illustrative)
     if result.kind == "progress":
@@ -188,11 +247,28 @@ def store_checked(store: Store, result: CheckResult, data: bytes, filename: str,
     return store.import_stats(result.stats.records, data, filename, user, illustrative, replace_overlaps)
 
 
+OUTCOME_WORDS = {"stats": "đơn vị-tháng", "progress": "báo cáo tiêu chí-kỳ", "procedures": "đơn vị-năm"}
+
+
+def outcome_text(kind: str | None, outcome: ImportOutcome) -> str:
+    """What an import of rows did, for the page and the CLI: "Thêm 0, thay thế 240 đơn vị-tháng, không đổi số
+    liệu nào." ("" for a plan: it has no rows to count)."""
+    from .formatting import number
+    from .show.views import changes_text
+
+    what = OUTCOME_WORDS.get(kind or "")
+    if what is None:
+        return ""
+    changes = changes_text(len(outcome.replaced), outcome.changed_values, outcome.changed_rows, what)
+    return (f"Thêm {number(len(outcome.added))} {what}, thay thế {number(len(outcome.replaced))} {what}"
+            + (f", {changes}" if changes else "") + ".")
+
+
 def import_file(store: Store, data: bytes, filename: str = "", user: str | None = None,
                 illustrative: bool = False, account: User = MACHINE_ADMIN) -> tuple[CheckResult, ImportOutcome | None]:
     """Check and store a file in one call: the machine's own imports (the shipped sample, scripts, tests), acting
     as the machine's administrator unless given another account. The page never uses it (store_checked)."""
-    result = check_file(data, filename, plan=store.current_plan())
+    result = check_file(data, filename, plan=store.current_plan(), maxima=store.index766_maxima())
     if not result.ok:
         return result, None
     return result, store_checked(store, result, data, filename, user, illustrative, account=account)

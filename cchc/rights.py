@@ -23,6 +23,7 @@ The rights (✓ may, – may not):
 | download_original    | an uploaded file, exactly as uploaded          | –      | ✓                    | ✓      | ✓     |
 | rollback             | the data back to how it was after an entry     | –      | –                    | –      | ✓     |
 | manage_users         | accounts                                       | –      | –                    | –      | ✓     |
+| send_digest          | the weekly digest, e-mailed (cchc/mail.py)     | –      | –                    | –      | ✓     |
 
 An editor of one agency (User.agency set) is an agency head's account: it writes its own agency's progress and
 nothing else. A progress file's rows are checked one by one against the agency in "Cơ quan báo cáo" (a row naming
@@ -55,12 +56,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {  # action: the roles that have it (an ag
     "download_original": ("editor", "admin"),
     "rollback": ("admin",),
     "manage_users": ("admin",),
+    "send_digest": ("admin",),  # the weekly digest by e-mail, to the chairs and agency heads
 }
 # What an editor of one agency keeps; enter_progress for its own agency only.
 AGENCY_EDITOR_ACTIONS = frozenset({"view", "upload", "enter_progress", "download_original"})
 # The action that storing each workbook kind needs.
 KIND_ACTIONS = {"plan": "upload_plan", "stats": "upload_stats", "procedures": "upload_procedures",
-                "progress": "enter_progress"}
+                "progress": "enter_progress", "index766": "upload_stats"}
 # What each right lets an account do, as the messages say it ("… để <this>").
 RIGHT_WORDS = {
     "view": "xem bảng điều hành",
@@ -75,6 +77,7 @@ RIGHT_WORDS = {
     "download_original": "tải tệp gốc",
     "rollback": "khôi phục dữ liệu về một lần nhập trước",
     "manage_users": "quản lý tài khoản",
+    "send_digest": "gửi bản tin tuần qua thư điện tử",
 }
 READS = frozenset({"view", "download_original"})  # every other action writes: its refusal says nothing was stored
 NOTHING_STORED = "Không có gì được lưu."
@@ -221,6 +224,12 @@ def set_targets(store, account, changes, plan_year: int | None = None, user: str
 def set_rules(store, account, rules_json: str, plan_year: int | None = None, user: str | None = None) -> int:
     require(account, "edit_rules")
     return store.set_rules(rules_json, user=_who(account, user), plan_year=plan_year)
+
+
+def set_index766_thresholds(store, account, low, high, user: str | None = None) -> int:
+    """The QĐ 766 thresholds (Chỉ số 766 page): an editor's, like the targets they stand beside."""
+    require(account, "edit_targets")
+    return store.set_index766_thresholds(low, high, user=_who(account, user))
 
 
 def save_mapping(store, account, name: str, signature: str, columns: dict[str, str], user: str | None = None) -> int:

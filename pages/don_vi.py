@@ -1,12 +1,23 @@
 """Đơn vị: one agency or commune — its criteria, its monthly figures, and how it compares with its level."""
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from cchc import rights
 from cchc.show import figures, views
 from cchc.store.database import StorageError
 from ui import common
 from ui.safe import md
+
+# Least widths (px) of the agency's criteria tables: 556 in all, what a table gets at 1024 px with the sidebar open;
+# wider screens share out the rest. "– Chưa có số liệu", "Nhiệm vụ" and "1,5 điểm" fit whole.
+CRITERIA_COLUMNS = {
+    "Mã": st.column_config.TextColumn(width=52, pinned=True),
+    "Tiêu chí": st.column_config.TextColumn(width=220),
+    "Tình trạng": st.column_config.TextColumn(width=124),
+    "Chỉ tiêu": st.column_config.TextColumn(width=80),
+    "Hiện tại": st.column_config.TextColumn(width=80),
+}
 
 f = common.filters()
 organisation = common.organisation()
@@ -15,12 +26,19 @@ stats_units = common.query("stats_units")
 known = [a.name for a in registry.units() if a.kind != "partner"]
 options = list(dict.fromkeys([*stats_units["unit"].tolist(), *known]))
 
-# A link may name the unit by a short name or alias (?don_vi=Ia Tul): resolve it before the widget reads it.
+# A link may name the unit by a short name or alias (?don_vi=Ia Tul): resolve it before the widget reads it. The
+# widget would drop a value that is not one of its options from the address (and "Sao chép liên kết" with it), so
+# the address gets the full name and the page starts over, the widget then reading the name from it.
 asked = st.query_params.get("don_vi")
 if asked and asked not in options:
     agency = registry.lookup(asked)
     if agency is not None and agency.name in options:
-        st.session_state["don_vi"] = agency.name
+        try:
+            st.query_params["don_vi"] = agency.name
+        except StreamlitAPIException:  # already bound (back to an alias link in this page's history): as before
+            st.session_state["don_vi"] = agency.name
+        else:
+            st.rerun()
 
 st.title("Đơn vị")
 common.illustrative_notice()
@@ -29,7 +47,11 @@ unit = st.selectbox("Chọn cơ quan, đơn vị hoặc xã", options, index=Non
 if unit is None:
     if asked:
         st.warning(f"Không tìm thấy đơn vị “{md(asked)}”. Hãy chọn trong danh sách.")
-    st.info("Chọn một đơn vị để xem các tiêu chí đơn vị chủ trì, phối hợp và số liệu của đơn vị.")
+    st.info("Chọn một đơn vị (hoặc bấm vào một dòng của bảng xếp hạng) để xem các tiêu chí đơn vị chủ trì, phối "
+            "hợp và số liệu của đơn vị.")
+    from ui import league
+
+    league.league_section()
     st.stop()
 
 common.page_tools("unit", unit)
@@ -47,20 +69,24 @@ if plan is None:
 else:
     groups = registry.group_members(set(stats_units["unit"]))
     leads, supports = views.unit_criteria(plan, unit, level, groups)
-    status = views.criteria_status(plan, unit_totals or {k: 0 for k in views.STATS_FIELDS})
-    left, right = st.columns(2)
-    for col, title, codes in ((left, "Chủ trì", leads), (right, "Phối hợp", supports)):
-        with col:
-            st.markdown(f"**{title}: {len(codes)} tiêu chí**")
-            if codes:
-                common.dataframe(views.criteria_table(status[status["code"].isin(codes)])
-                                 .drop(columns=["Lĩnh vực", "Chủ trì"]))
-            else:
-                st.caption("Không có tiêu chí nào.")
+    _, score = common.query("plan_score", f)  # the overview's scoring, so both pages give the same verdicts
+    status = views.criteria_status(plan, score)
+    st.caption(md(f"Tình trạng tính cho cả {organisation.name} ({f.describe(organisation)}), đúng như trang Tổng "
+                  "quan: theo số liệu thống kê TTHC, số liệu thủ tục và báo cáo tiến độ."))
+    # Stacked, one above the other, at CRITERIA_COLUMNS' widths: status, target and value stay in view without
+    # scrolling sideways at 1024 px; a long name is cut short there, whole in "Tải Excel".
+    for role, title, codes in (("lead", "Chủ trì", leads), ("support", "Phối hợp", supports)):
+        st.markdown(f"**{title}: {len(codes)} tiêu chí**")
+        if codes:
+            common.dataframe(views.criteria_table(status[status["code"].isin(codes)], views.AGENCY_CRITERIA_COLUMNS),
+                             excel=f"Tiêu chí {title.lower()} - {unit}", key=f"criteria_{role}",
+                             column_config=CRITERIA_COLUMNS)
+        else:
+            st.caption("Không có tiêu chí nào.")
 
     if leads:
         st.subheader("Thời hạn các việc đơn vị chủ trì")
-        due = common.query("deadlines", f, unit)
+        due = common.query("deadlines", f, None, tuple(leads))
         pressing = due[due["status"].isin(["overdue", "due_soon"])] if len(due) else due
         if due.empty:
             st.caption("Không có thời hạn nào trong năm đã chọn.")
@@ -110,7 +136,7 @@ unit_filters = views.Filters(f.year, f.month_from, f.month_to, "")
 by_month = common.query("monthly", unit_filters, (unit,))
 if span_note := common.query("span_note", unit_filters, (unit,)):
     st.caption(span_note)
-cards = views.rate_cards(unit_totals, plan)
+cards = views.rate_cards(unit_totals, plan, close_ratio=common.query("close_ratio", f.year))
 targets = {c.key: c.target for c in cards}
 cols = st.columns(3)
 for i, card in enumerate(cards):

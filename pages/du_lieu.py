@@ -10,7 +10,7 @@ from cchc import formatting as fmt
 from cchc import rights
 from cchc.fields import KIND_LABELS
 from cchc.findings import Findings
-from cchc.ingest import conflict_messages, preview_import, store_checked
+from cchc.ingest import conflict_messages, outcome_text, preview_import, store_checked
 from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
@@ -86,9 +86,11 @@ def _mapping_editor(result, sha: str) -> None:
             if st.button("Lưu cách đọc", key=f"mapping_save_{sha}", disabled=not common.can("save_mapping")):
                 if not (name or "").strip():
                     st.error("Hãy đặt tên cho cách đọc.", icon=":material/error:")
-                elif _guarded(lambda: rights.save_mapping(common.get_store(), common.current_account(), name,
-                                                          stats.signature, chosen, user=common.current_user())):
+                elif saved := _guarded(lambda: rights.save_mapping(common.get_store(), common.current_account(),
+                                                                   name, stats.signature, chosen,
+                                                                   user=common.current_user())):
                     st.cache_data.clear()
+                    st.session_state["history_follow"] = saved
                     st.session_state.pop(key, None)
                     st.session_state["last_import"] = (f"Đã lưu cách đọc cột “{name.strip()}”: tệp cùng mẫu sẽ "
                                                        "được đọc như vậy.")
@@ -96,14 +98,21 @@ def _mapping_editor(result, sha: str) -> None:
 
 
 def findings_table(findings) -> pd.DataFrame:
-    rows = [{"Mức độ": "Lỗi", **_place(f)} for f in findings.errors]
-    rows += [{"Mức độ": "Cảnh báo", **_place(f)} for f in findings.warnings]
-    return pd.DataFrame(rows, columns=["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"])
+    """Errors then warnings, each with its place in words (sheet, row with its unit and month, column)."""
+    rows = [{"Mức độ": "Lỗi", "Vị trí": _capital(f.place()), "Nội dung": f.message} for f in findings.errors]
+    rows += [{"Mức độ": "Cảnh báo", "Vị trí": _capital(f.place()), "Nội dung": f.message} for f in findings.warnings]
+    return pd.DataFrame(rows, columns=["Mức độ", "Vị trí", "Nội dung"])
 
 
-def _place(finding) -> dict:
-    return {"Sheet": finding.sheet or "", "Dòng": finding.row or None, "Cột": finding.column or "",
-            "Nội dung": finding.message}
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def show_findings(table: pd.DataFrame) -> None:
+    """The findings whole: st.table wraps long messages where a dataframe cell would cut them with "…". Its cells
+    are markdown, and places and messages quote the file: escaped."""
+    shown = table.map(md)
+    st.table(shown, hide_index=True, height="content" if len(table) <= 8 else 480)
 
 
 store = common.get_store()
@@ -150,7 +159,7 @@ if upload is not None:
     else:
         st.success("Tệp hợp lệ, không có lỗi hay cảnh báo.", icon=":material/check_circle:")
     if len(table):
-        common.dataframe(table, height=min(38 * (len(table) + 1), 420))
+        show_findings(table)
     if result.kind == "stats" and result.stats is not None and result.stats.columns and common.can("upload_stats"):
         _mapping_editor(result, sha)
     if result.needs_period or st.session_state.get(period_key):
@@ -208,10 +217,10 @@ if upload is not None:
                                       account=common.current_account(), replace_overlaps=replace_overlaps))):
             st.cache_data.clear()
             message = f"Đã nhập {upload.name} (lần nhập số {outcome.import_id})."
-            if result.kind in PREVIEW_WORDS:
-                message += (f" Thêm {len(outcome.added)}, thay thế {len(outcome.replaced)} "
-                            f"{PREVIEW_WORDS[result.kind][0]}.")
+            if summary := outcome_text(result.kind, outcome):  # and whether re-imported figures changed
+                message += " " + summary
             st.session_state["last_import"] = message
+            st.session_state["history_follow"] = outcome.import_id  # the detail below shows this new entry
             st.session_state["upload_round"] += 1
             st.rerun()
 
@@ -224,12 +233,18 @@ else:
     active = common.query("active_entries")
     shown = views.history_table(history, active)
     common.dataframe(shown, height=min(38 * (len(shown) + 1), 420))
-    chosen = st.selectbox("Xem một lần nhập hoặc chỉnh sửa", history["id"].tolist(), key="history_entry",
+    entry_ids = history["id"].tolist()
+    # an entry this session just made (an import, a rollback, a mapping) becomes the one shown, not the one chosen
+    # before it; set before the selectbox is drawn, as Streamlit requires
+    if (follow := st.session_state.pop("history_follow", None)) in entry_ids:
+        st.session_state["history_entry"] = follow
+    chosen = st.selectbox("Xem một lần nhập hoặc chỉnh sửa", entry_ids, key="history_entry",
                           format_func=lambda i: views.entry_label(history, i))
     entry = history.set_index("id").loc[chosen]
     changes = common.query("entry_changes", int(chosen))
-    st.markdown(f"**Lần {chosen}** · " + md(f"{KIND_LABELS.get(entry['kind'], entry['kind'])} · {entry['user']} · "
-                                          f"{views.describe_import(entry['summary'])}"))
+    detail = views.entry_detail(history, int(chosen))
+    st.markdown(f"**Lần {chosen}** · " + md(f"{detail['kind']} · {detail['who']} · {detail['when']} · "
+                                          f"{detail['what']}"))
     if len(changes):
         common.dataframe(changes, height=min(38 * (len(changes) + 1), 300))
     cols = st.columns(3)
@@ -256,6 +271,7 @@ else:
                 st.session_state.pop("confirm_rollback")
                 st.cache_data.clear()
                 st.session_state["last_import"] = f"Đã đưa dữ liệu về như sau lần {target} (lần {done})."
+                st.session_state["history_follow"] = done
                 st.rerun()
             if no.button("Thôi", key="confirm_rollback_no"):
                 st.session_state.pop("confirm_rollback")
@@ -314,10 +330,30 @@ if plan is not None:
         if findings.errors:
             for finding in findings.errors:
                 st.error(md(finding.located()))
-        elif _guarded(lambda: rights.set_rules(store, common.current_account(), rules_module.rules_to_json(rules),
-                                               plan_year=plan.plan_year, user=common.current_user())):
+        elif _guarded(lambda: rights.set_rules(  # the stored "Gần đạt" ratio (below) is kept with the new rules
+                store, common.current_account(),
+                rules_module.rules_to_json(rules, rules_module.close_ratio_from_json(store.rules_json(plan.plan_year))),
+                plan_year=plan.plan_year, user=common.current_user())):
             st.cache_data.clear()
             st.success("Đã lưu cách chấm điểm.")
+            st.rerun()
+
+    # "Gần đạt" as a share of the target (status.classify): stored with the rules, so versioned and rolled back
+    stored_rules = store.rules_json(plan.plan_year)
+    close_ratio = rules_module.close_ratio_from_json(stored_rules)
+    chosen_percent = st.number_input(
+        "Ngưỡng “Gần đạt” (% của chỉ tiêu)", min_value=1, max_value=100, step=1, value=round(close_ratio * 100),
+        key="close_ratio", disabled=not may_edit_rules, help="Mặc định 90: đạt từ 90% chỉ tiêu là gần đạt.")
+    st.caption(rules_module.close_ratio_note(close_ratio))
+    if may_edit_rules and st.button("Lưu ngưỡng “Gần đạt”", key="save_close_ratio"):
+        chosen_ratio = rules_module.parse_close_ratio(chosen_percent)
+        if abs(chosen_ratio - close_ratio) < 1e-9:
+            st.info("Không có thay đổi nào.")
+        elif _guarded(lambda: rights.set_rules(store, common.current_account(),
+                                               rules_module.with_close_ratio(stored_rules, chosen_ratio),
+                                               plan_year=plan.plan_year, user=common.current_user())):
+            st.cache_data.clear()
+            st.session_state["last_import"] = f"Đã lưu ngưỡng “Gần đạt”: từ {fmt.percent(chosen_ratio, 0)} chỉ tiêu."
             st.rerun()
 
 st.divider()
@@ -328,3 +364,50 @@ cols = st.columns(len(templates))
 for col, (label, path) in zip(cols, templates):
     col.download_button(f"{label} (.xlsx)", path.read_bytes(), file_name=path.name, mime=XLSX_MIME,
                         key=f"template_{path.stem}", width="stretch")
+
+# ---- Bản tin tuần (issue 15): the digest to copy into Zalo or e-mail; an admin sends it (cchc/mail.py) ----
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _digest_text(url: str, data_version: int, day: str) -> str | None:
+    """The digest of the latest month with data, made once per data version and day (its date is in the text)."""
+    from cchc.show import digest
+
+    made = digest.build_digest(common.get_store())
+    return digest.digest_text(made) if made is not None else None
+
+
+def _send_digest() -> None:
+    """Checked on the server (rights.require in mail.send_digest): a hidden button is not the door."""
+    from cchc import mail
+    from cchc.show import digest
+
+    try:
+        settings = mail.load_settings()
+        sent = mail.send_digest(common.current_account(), settings, digest.build_digest(store))
+    except rights.NotAllowed as refused:
+        st.error(md(refused.message), icon=":material/block:")
+    except mail.MailError as failed:
+        if failed.sent:
+            st.info(md(mail.sent_text(failed.sent)))
+        st.error(md(f"Gửi thư không thành công: {failed.message}"), icon=":material/error:")
+    else:
+        st.success(md(mail.sent_text(sent)), icon=":material/mark_email_read:")
+
+
+st.divider()
+st.subheader("Bản tin tuần")
+digest_text = _digest_text(store.url, store.data_version(), pd.Timestamp.today().date().isoformat())
+if digest_text is None:
+    st.info("Chưa có số liệu thống kê TTHC hay điểm Bộ chỉ số 766 để lập bản tin.")
+else:
+    st.caption("Tin nhắn ngắn cho lãnh đạo về tháng mới nhất có số liệu: bấm biểu tượng sao chép ở góc khung để dán "
+               "vào Zalo hoặc thư. Hằng tuần có thể gửi tự động bằng lệnh `python -m cchc digest --send` (README).")
+    st.code(digest_text, language=None, wrap_lines=True)
+    if common.can("send_digest"):
+        if st.button("Gửi", key="digest_send", icon=":material/send:",
+                     help="Gửi thư tới người nhận trong mục [mail] của .streamlit/secrets.toml; mỗi cơ quan nhận "
+                          "phần của mình."):
+            _send_digest()
+    else:
+        st.caption("Chỉ quản trị viên gửi được bản tin qua thư điện tử.")

@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import formatting as fmt
 from cchc.score.status import STATUS_LABELS, STATUS_SYMBOLS
 from cchc.show import figures, views
-from ui import common
+from ui import common, fit
 
 f = common.filters()
 common.page_header("Tiêu chí và điểm dự kiến")
@@ -18,20 +18,20 @@ common.illustrative_notice()
 plan, score = result
 period = f.describe(common.organisation())
 
-cols = st.columns(4)
-cols[0].metric("Điểm bị mất", fmt.points(score.lost_total), border=True)
-cols[1].metric("Dự kiến khôi phục", fmt.points(score.recovered), border=True,
-               help="Tổng (điểm dự kiến − điểm thẩm định) của các tiêu chí đã có số liệu trong kỳ.")
-cols[2].metric("Điểm dự kiến", f"{fmt.points(score.projected)} / {fmt.points(score.standard_total)}", border=True,
-               help="Điểm thẩm định cộng phần dự kiến khôi phục; tiêu chí chưa có số liệu giữ nguyên điểm thẩm định.")
+cols = st.grid(4, min_column_width=190)  # two rows of two at 1024 px rather than cut values
+cols.metric("Điểm bị mất", fmt.points(score.lost_total), border=True)
+cols.metric("Dự kiến khôi phục", fmt.points(score.recovered), border=True,
+           help="Tổng (điểm dự kiến − điểm thẩm định) của các tiêu chí đã có số liệu trong kỳ.")
+cols.metric("Điểm dự kiến", f"{fmt.points(score.projected)} / {fmt.points(score.standard_total)}", border=True,
+           help="Điểm thẩm định cộng phần dự kiến khôi phục; tiêu chí chưa có số liệu giữ nguyên điểm thẩm định.")
 projection = common.query("year_end_projection", f)
 if projection is not None:
-    cols[3].metric("Dự báo cuối năm", f"{fmt.points(projection[1].projected)}", border=True,
-                   help="Nếu số liệu thống kê giữ xu hướng các tháng đã qua (dự báo, không phải kết quả).")
+    cols.metric("Dự báo cuối năm", f"{fmt.points(projection[1].projected)}", border=True,
+               help="Nếu số liệu thống kê giữ xu hướng các tháng đã qua (dự báo, không phải kết quả).")
 counts = score.status_counts()
 st.markdown(" · ".join(f"{STATUS_SYMBOLS[s]} **{STATUS_LABELS[s]}**: {counts[s]}" for s in counts))
 
-left, right = st.columns([3, 2])
+left, right = fit.columns([3, 2], min_width=320, key="domains")  # the donut goes under at 1024 px
 with left:
     common.show_chart(figures.recovery_by_domain(score.by_domain(plan),
                                                  f"Điểm bị mất và dự kiến khôi phục theo lĩnh vực\n{period}"),
@@ -47,7 +47,8 @@ chosen = st.multiselect("Lĩnh vực", list(domain_names), format_func=domain_na
 table = views.score_table(score)
 if chosen:
     table = table[[c.domain in chosen for c in score.criteria]]
-common.dataframe(table, height=min(38 * (len(table) + 1), 900), excel="Tiêu chí và điểm dự kiến")
+common.dataframe(table, height=min(38 * (len(table) + 1), 900), excel="Tiêu chí và điểm dự kiến",
+                 column_config=fit.criteria_columns(table))
 with st.expander("Cách chấm điểm"):
     st.markdown("Mỗi tiêu chí có một cách chấm (sửa ở trang **Dữ liệu**): *Đạt ngưỡng* — đủ điểm khi đạt chỉ tiêu; "
                 "*Theo dải* — một phần điểm theo mức đạt (mặc định cho 3.4: 100% đủ điểm, từ 95% nửa điểm); "

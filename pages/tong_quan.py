@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import formatting as fmt
 from cchc.score.status import STATUS_LABELS, STATUS_SYMBOLS
 from cchc.show import figures, views
-from ui import common
+from ui import common, fit
 from ui.safe import md
 
 f = common.filters()
@@ -20,11 +20,12 @@ common.illustrative_notice()
 total = plan.total
 _, score = common.query("plan_score", f)
 appraised_label = md(f"{plan.appraisal_label} {plan.appraisal_year or ''}".strip())  # a header of the workbook
-cols = st.columns([1, 1, 1, 1.9])  # the headline card holds "8 / 19,25 điểm" whole at 1280 px
-cols[0].metric("Điểm chuẩn", fmt.points(total["standard"]))
-cols[1].metric(appraised_label, fmt.points(total["appraised"]))
-cols[2].metric("Điểm bị mất", fmt.points(total["lost"]))
-cols[3].metric("Dự kiến khôi phục", f"{fmt.points(score.recovered)} / {fmt.points(total['lost'])} điểm",
+# five tracks, the headline on two: "8 / 19,25 điểm" whole; a narrower page drops tracks and the headline goes below
+head = st.grid(5, min_column_width=170)
+head.metric("Điểm chuẩn", fmt.points(total["standard"]))
+head.metric(appraised_label, fmt.points(total["appraised"]))
+head.metric("Điểm bị mất", fmt.points(total["lost"]))
+head.cell(column_span=2).metric("Dự kiến khôi phục", f"{fmt.points(score.recovered)} / {fmt.points(total['lost'])} điểm",
                delta=f"Điểm dự kiến {fmt.points(score.projected)}", delta_color="blue", delta_arrow="off",
                border=True, help="Theo số liệu và báo cáo tiến độ của kỳ đã chọn; tiêu chí chưa có số liệu giữ "
                                  "nguyên điểm thẩm định.")
@@ -38,7 +39,7 @@ st.caption(caption)
 totals = common.query("stats_totals", f)
 counts = score.status_counts()
 
-left, right = st.columns([3, 2])
+left, right = fit.columns([3, 2], min_width=320, key="domains")  # the donut goes under at 1024 px
 with left:
     domains = views.domain_lost(plan)
     event = common.show_chart(figures.domain_lost_bar(
@@ -64,24 +65,20 @@ has_stats = any(totals.values())
 if not has_stats:
     common.empty_state(f"số liệu thống kê TTHC cho {f.describe(common.organisation())}")
 else:
-    cards = views.rate_cards(totals, plan)
+    cards = views.rate_cards(totals, plan, close_ratio=common.query("close_ratio", f.year))
     common.show_chart(figures.rates_vs_targets(
         cards, f"Kết quả so với chỉ tiêu\n{f.describe(common.organisation())}"), key="rates_vs_targets")
-    metric_cols = st.columns(3)
-    for i, card in enumerate(cards):
-        common.rate_metric(metric_cols[i % 3], card)
+    card_grid = st.grid(3, min_column_width=260)  # 3 cards a row at 1280 px, 2 at 1024 px
+    for card in cards:
+        common.rate_metric(card_grid.cell(), card)
 
-    units = common.query("by_unit", f)
-    on_time_target, _ = views.target_for(plan, "on_time_rate")
-    behind = views.units_behind(units, "on_time_rate", on_time_target)
-    st.subheader("Đơn vị chưa đạt chỉ tiêu giải quyết đúng hạn")
-    if behind.empty:
-        st.success("Tất cả đơn vị đều đạt chỉ tiêu giải quyết đúng hạn trong kỳ này.")
-    else:
-        common.dataframe(views.behind_table(behind, "on_time_rate"), excel="Đơn vị chưa đạt chỉ tiêu đúng hạn")
+    from ui import league
+
+    league.units_behind_section(common.query("by_unit", f), plan)  # every measured target, not only on time
 
 st.subheader("Các tiêu chí và chỉ tiêu")
-common.dataframe(views.score_table(score), height=min(38 * (len(score.criteria) + 1), 700),
-                 excel="Các tiêu chí và chỉ tiêu")
+criteria = views.score_table(score)
+common.dataframe(criteria, height=min(38 * (len(score.criteria) + 1), 700), excel="Các tiêu chí và chỉ tiêu",
+                 column_config=fit.criteria_columns(criteria))
 st.page_link("pages/tieu_chi.py", label="Xem chi tiết điểm dự kiến, thời hạn và so sánh các năm",
              icon=":material/arrow_forward:")

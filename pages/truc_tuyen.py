@@ -5,7 +5,7 @@ import streamlit as st
 from cchc import formatting as fmt
 from cchc.score.metrics import RATES
 from cchc.show import figures, views
-from ui import common
+from ui import common, fit, league
 
 f = common.filters()
 common.page_header("Dịch vụ công trực tuyến và bưu chính công ích (BCCI)")
@@ -14,17 +14,19 @@ totals = common.stats_or_stop(f)
 
 plan = common.query("plan_for", f.year)
 period = f.describe(common.organisation())
-cards = views.rate_cards(totals, plan, views.ONLINE_RATES)
+close_ratio = common.query("close_ratio", f.year)  # "Gần đạt" as a share of the target (Dữ liệu)
+cards = views.rate_cards(totals, plan, views.ONLINE_RATES, close_ratio)
 targets = {c.key: c.target for c in cards}
-cols = st.columns(len(cards))
-for col, card in zip(cols, cards):
+cols = st.grid(len(cards), min_column_width=220)  # fewer cards a row rather than cut ones
+for card in cards:
+    col = cols.cell()
     common.rate_metric(col, card)
     col.caption(f"{fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ")
 
 by_month = common.query("monthly", f)
 if span_note := common.query("span_note", f):
     st.caption(span_note)
-left, right = st.columns(2)
+left, right = fit.columns(2, min_width=320, key="month_charts")
 with left:
     common.show_chart(figures.monthly_rates(
         by_month, ("online_l3_share", "online_l4_share"), targets,
@@ -35,7 +37,7 @@ with right:
         f"Tỷ lệ tiếp nhận và trả kết quả qua BCCI\n{period}"), key="bcci_month")
 
 if totals["received_online_full"] or totals["received_online_partial"]:
-    new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES)
+    new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES, close_ratio)
     common.show_chart(figures.monthly_rates(
         by_month, views.NEW_ERA_RATES, {c.key: c.target for c in new_cards},
         f"Dịch vụ công trực tuyến toàn trình và một phần (Nghị định 42/2022)\n{period}"), key="full_partial")
@@ -46,7 +48,8 @@ tabs = st.tabs([RATES[k].label for k in views.ONLINE_RATES])
 for tab, key in zip(tabs, views.ONLINE_RATES):
     with tab:
         event = common.show_chart(figures.unit_rates(units, key, targets.get(key),
-                                                     f"{RATES[key].label} theo đơn vị\n{period}"),
+                                                     f"{RATES[key].label} theo đơn vị\n{period}",
+                                                     close_ratio=close_ratio),
                                   key=f"units_{key}", on_select="rerun")
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         if points:
@@ -61,8 +64,10 @@ behind = views.units_behind(units, key, targets.get(key))
 if behind.empty:
     st.success("Không có đơn vị nào dưới chỉ tiêu này trong kỳ đã chọn.")
 else:
-    common.dataframe(views.behind_table(behind.sort_values("gap", ascending=False), key),
-                     excel="Đơn vị dưới chỉ tiêu")
+    league.table(views.behind_table(behind.sort_values("gap", ascending=False), key, league.unit_changes()),
+                 excel="Đơn vị dưới chỉ tiêu")
 
 st.subheader("Số liệu theo đơn vị")
-common.dataframe(views.online_table(units), excel="Số liệu trực tuyến và BCCI theo đơn vị")
+league.table(views.online_table(units, league.unit_changes()), excel="Số liệu trực tuyến và BCCI theo đơn vị",
+             column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)})
+league.change_caption()

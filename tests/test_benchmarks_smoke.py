@@ -7,6 +7,7 @@ Speed is what `python benchmarks/run.py` reports, against its baselines.
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 
@@ -72,3 +73,39 @@ def test_the_benchmark_script_runs_and_prints_its_table(tmp_path):
     assert any("Biểu 06" in row and "kiểm tra + lưu" in row for row in rows), rows
     assert (out / "last_run.md").read_text(encoding="utf-8").count("| Đo lường |") == 1
     assert (out / "last_run.json").exists()
+
+
+def _free_ports(n: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def _run_bench(script: str, tmp_path, *extra: str) -> str:
+    port, reference = _free_ports(2)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick", "--port", str(port),
+                           "--reference-port", str(reference), "--out", str(tmp_path / "out.json"), *extra],
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "out.json").exists()
+    return done.stdout
+
+
+# benchmarks/roomful.py on its smallest run (4 sessions, 1 round): it serves the overview and the reference page,
+# checks every view and prints the ratio of their server CPU per view. No figure is judged here.
+def test_the_roomful_script_runs_and_prints_its_ratio(tmp_path):
+    out = _run_bench("roomful.py", tmp_path)
+    assert re.search(r"^Tỷ lệ CPU mỗi lượt xem, Tổng quan / trang đối chứng: \d+,\d\d ×", out, re.M), out
+
+
+# benchmarks/browser_draw.py on one round in Chromium: the overview and a one-chart page drawn, both ratios printed.
+def test_the_browser_draw_script_runs_and_prints_its_ratios(tmp_path):
+    out = _run_bench("browser_draw.py", tmp_path)
+    assert len(re.findall(r"^Tỷ lệ thời gian vẽ xong \(.+\), Tổng quan / trang 1 biểu đồ: \d+,\d\d ×", out,
+                          re.M)) == 2, out

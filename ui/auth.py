@@ -145,7 +145,8 @@ def login_box() -> None:
     store = _get_store()
     if mode == "password" and not _has_accounts(store):
         st.caption("Chế độ mở: chưa có tài khoản nào, mọi người dùng đều có toàn quyền. Quản trị viên tạo tài "
-                   "khoản bằng lệnh `python -m cchc user add`.")
+                   "khoản bằng lệnh `.venv/bin/python -m cchc user add TÊN --role admin` (chạy trong thư mục "
+                   "của phần mềm).")
         return
     if account is not None:
         from ui.safe import md

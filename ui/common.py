@@ -76,7 +76,15 @@ def filters() -> views.Filters:
     return st.session_state.get("filters") or views.Filters(None)
 
 
-def show_chart(fig, key: str | None = None, on_select: str = "ignore"):
+def show_chart(fig, *args, key: str | None = None, on_select: str = "ignore", **kwargs):
+    """A figure, or a builder and its arguments: show_chart(figures.status_donut, counts, title, key=…) builds the
+    figure once for those arguments, for every session (ui.figure_cache); a cached view then costs no Plotly build."""
+    if callable(fig):
+        from ui import figure_cache
+
+        fig = figure_cache.figure(fig, *args, **kwargs)
+    elif args or kwargs:
+        raise TypeError("show_chart: arguments are for a builder, not for a built figure")
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key=key, on_select=on_select,
                            selection_mode="points" if on_select != "ignore" else ("points", "box", "lasso"))
 
@@ -115,9 +123,16 @@ def page_header(title: str, subtitle: str | None = None) -> None:
 
 
 def dataframe(frame: pd.DataFrame, excel: str | None = None, **kwargs):
-    """A table as users see it, with its own Excel download when `excel` (the file's title) is given."""
+    """A table as users see it, with its own Excel download when `excel` (the file's title) is given.
+
+    A missing value shows as "–" (Streamlit would write "None"); a table without rows says so in words (Streamlit
+    would draw "empty" in its grid, where no page script can translate it)."""
+    if not len(frame):
+        st.caption("Bảng trống: không có dòng nào.")
+        return None
+    kwargs.setdefault("placeholder", "–")
     shown = st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
-    if excel and len(frame):
+    if excel:
         excel_button(frame, excel)
     return shown
 
@@ -215,7 +230,7 @@ def page_tools(section: str, unit: str | None = None) -> None:
     """The row of tools at the top right of a page: report export and link sharing."""
     # one right-aligned row, each button as wide as its words (fixed columns cut them at 1280 px and below)
     with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-        st.link_button("Trình chiếu", "/?" + query_string(exclude=("don_vi",), extra={"trinh_chieu": "1"}),
+        st.link_button("Trình chiếu", "/?" + query_string(exclude=("don_vi",), extra={"trinh_chieu": "1"}),  # this page, its don_vi too
                        icon=":material/slideshow:", help="Toàn màn hình, phím ← → để chuyển trang.")
         report_buttons(section, unit)
         share_link()
@@ -232,21 +247,29 @@ def level_label(code: str) -> str:
 _DELTA_COLORS = {"met": "blue", "close": "orange", "behind": "red", "no_data": "gray"}
 
 
-def rate_metric(container, card, show_counts: bool = True) -> None:
-    """A rate as a large number with its status and target underneath (colour and words, never colour alone)."""
+def rate_metric(container, card, show_counts: bool = True, units: tuple[str, ...] | None = None) -> None:
+    """A rate as a large number with its status and target underneath (colour and words, never colour alone), and
+    its change against the previous period and the same period a year before where there is data (ui.league).
+
+    `units`: the units the card sums (default: the unit chosen on the unit page, else the sidebar's level)."""
     from cchc import formatting as fmt
     from cchc.score.metrics import RATES
     from cchc.score.status import badge
+    from ui import league
 
     spec = RATES[card.key]
     label = spec.short or spec.label
     if card.criterion:  # a code read from the plan workbook
         label += f" ({md(card.criterion)})"
     target = views.target_text(card.target) if card.target else "–"
-    container.metric(label, fmt.percent(card.value), delta=f"{badge(card.status)} · chỉ tiêu {target}",
-                     delta_color=_DELTA_COLORS[card.status], delta_arrow="off", border=True,
-                     help=f"{spec.label}: {fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ"
-                     if show_counts else spec.label)
+    changes = league.card_changes(card, units)
+    box = container.container(border=True) if changes else container  # the changes sit inside the card's border
+    box.metric(label, fmt.percent(card.value), delta=f"{badge(card.status)} · chỉ tiêu {target}",
+               delta_color=_DELTA_COLORS[card.status], delta_arrow="off", border=not changes,
+               help=f"{spec.label}: {fmt.number(card.numerator)} / {fmt.number(card.denominator)} hồ sơ"
+               if show_counts else spec.label)
+    if changes:
+        league.change_lines(box, changes)
 
 
 # The account helpers live in ui/auth.py; pages keep calling them as common.<name>.

@@ -22,7 +22,7 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -1110,6 +1110,7 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
                    carried_labels, out)
     _check_unknown(frame, unit_labels, out)
     out.finish()
+    _name_rows(findings, frame)
 
     records = frame.loc[:, [c for c in RECORD_COLUMNS if c != "period"]].copy() if len(frame) else _empty_records()
     if len(frame):
@@ -1126,6 +1127,33 @@ def read_stats_workbook(workbook: Workbook, registry: Registry | None = None, fi
         [f for f in STATS_FIELDS if any(f in h.roles for _, h in tables)]
     return StatsResult(records, findings, _layout(parts or [], tables), present, _mapping(parts), derived,
                        period_missing, signature, columns, mapping_used)
+
+
+def _name_rows(findings: Findings, frame: pd.DataFrame) -> None:
+    """A finding on a unit row also names the row's unit and month, as the row states them ("UBND xã Ia Tul,
+    tháng 03/2019"): a clerk finds the row by them. Not when the message quotes the unit already."""
+    wanted: dict[str, set[int]] = {}
+    for f in (*findings.errors, *findings.warnings):
+        if f.sheet and f.row and f.context is None:
+            wanted.setdefault(f.sheet, set()).add(int(f.row))
+    if not wanted or not len(frame):
+        return
+    about: dict[tuple[str, int], str] = {}
+    for sheet, rows in wanted.items():
+        here = frame[(frame["sheet"] == sheet) & frame["row"].isin(list(rows))]
+        for _, r in here.iterrows():
+            unit = str(r["unit"] or "").strip()
+            year, month, end = int(r["year"]), int(r["month"]), int(r["end_month"])
+            valid = bool(r["_ok"]) and year > 0 and 1 <= month <= 12 and month <= end <= 12
+            period = _record_period_text(r) if valid else ""
+            text = ", ".join(t for t in (unit, period) if t)
+            if text:
+                about[(sheet, int(r["row"]))] = (unit, text)
+    for bucket in (findings.errors, findings.warnings):
+        for i, f in enumerate(bucket):
+            named = about.get((f.sheet, int(f.row))) if f.sheet and f.row and f.context is None else None
+            if named and f"“{named[0]}”" not in f.message:
+                bucket[i] = replace(f, context=named[1])
 
 
 def _part_names(header: Header, parts: tuple[str, ...]) -> str:

@@ -23,6 +23,13 @@ at call time; explicit days written in the text ("trước ngày 15/12") are nev
 
 `years` says which years a recurring deadline is expanded over. Dates that name their own year (31/12/2019 in
 "Trong năm 2019", 30/6/2020 in "Quý II/2020") are always returned, whatever `years` holds.
+
+Which deadlines a progress report settles (`done_flags`): a report that says the task is done ("Hoàn thành") for a
+period settles every deadline of the task whose window has begun by the period's end; a deadline's window runs from
+the day after the task's previous deadline. So a task reported done in June is done for its 31/3 and 30/6 deadlines
+(late is still done, never "Quá hạn") and for a one-off 31/12 deadline, but not for its 30/9 report. A report
+counts as done when its status is "Hoàn thành"; "Đang thực hiện" / "Chưa thực hiện" never do; a report with only a
+value is done when the value meets the criterion's target (`report_done`).
 """
 
 from __future__ import annotations
@@ -31,9 +38,12 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..read.text import fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..read.targets import Target
 
 # The due day of a period: None = the period's last day; an int d = day d of the period's last month (clamped to
 # the month's length). See the module docstring.
@@ -286,3 +296,29 @@ def status_of(due: dt.date, today: dt.date, done: bool) -> str:
     if (due - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "upcoming"
+
+
+def report_done(status: str | None, value: float | None, target: "Target | None") -> bool:
+    """Whether one progress report says the task is done (module docstring)."""
+    from .status import met
+
+    if status:
+        return status == "done"
+    if value is None or value != value:  # NaN: no value
+        return False
+    return target is None or bool(met(value, target))
+
+
+def done_flags(dues: Sequence[dt.date], done_until: Iterable[dt.date]) -> list[bool]:
+    """For a task's due dates (sorted), whether each is done, given the end days of the periods its reports say it
+    was done in (module docstring): a due date is done once such a period ends on or after its window's first day.
+    """
+    ends = list(done_until)
+    if not ends:
+        return [False] * len(dues)
+    latest = max(ends)
+    flags = []
+    for index, _due in enumerate(dues):
+        window_start = dues[index - 1] + dt.timedelta(days=1) if index else dt.date.min
+        flags.append(latest >= window_start)
+    return flags

@@ -28,6 +28,9 @@ The defaults (`default_rules`), chosen to be simple and defensible rather than e
 | no measurable target (reports, deadlines, tasks) | manual | done → full points, not done → 0, or points typed |
 
 The same table, in Vietnamese for users, is `RULE_KIND_LABELS` / `RULE_KIND_DESCRIPTIONS` / `rule_kinds_table()`.
+
+The stored rules also carry the "Gần đạt" ratio (`close_ratio`, status.classify): a value at least that share of its
+target, not meeting it, is close. Kept in the same JSON so it is versioned, in history and rolled back with them.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ import pandas as pd
 from ..findings import Findings
 from ..read.targets import Target
 from ..read.text import NumberError, clean, fold, parse_points
-from .status import met
+from .status import DEFAULT_CLOSE_RATIO, met, valid_close_ratio
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..read.plan import Plan
@@ -407,8 +410,54 @@ def rules_from_frame(frame: pd.DataFrame, plan: "Plan | None" = None) -> tuple[l
 JSON_VERSION = 1
 
 
-def rules_to_json(rules: Iterable[Rule]) -> str:
-    return json.dumps({"version": JSON_VERSION, "rules": [r.as_dict() for r in rules]}, ensure_ascii=False)
+def rules_to_json(rules: Iterable[Rule], close_ratio: float | None = None) -> str:
+    """The stored form; `close_ratio` is written when given (without it the default applies when read)."""
+    stored: dict = {"version": JSON_VERSION, "rules": [r.as_dict() for r in rules]}
+    if close_ratio is not None:
+        if not valid_close_ratio(close_ratio):
+            raise ValueError(f"close_ratio must be in (0, 1], not {close_ratio!r}")
+        stored["close_ratio"] = float(close_ratio)
+    return json.dumps(stored, ensure_ascii=False)
+
+
+def close_ratio_from_json(text: str | None) -> float:
+    """The "Gần đạt" ratio stored with the rules; the default when none is stored (or it is unreadable)."""
+    try:
+        raw = json.loads(text) if text else None
+    except (TypeError, json.JSONDecodeError):
+        return DEFAULT_CLOSE_RATIO
+    ratio = raw.get("close_ratio") if isinstance(raw, dict) else None
+    return float(ratio) if valid_close_ratio(ratio) else DEFAULT_CLOSE_RATIO
+
+
+def with_close_ratio(text: str | None, close_ratio: float) -> str:
+    """The stored rules with a new "Gần đạt" ratio, the rules themselves unchanged (none stored: the defaults
+    keep applying, as `scoring.plan_rules` fills in every criterion without a stored rule)."""
+    return rules_to_json(rules_from_json(text) if text else [], close_ratio)
+
+
+def close_ratio_note(ratio: float) -> str:
+    """What the ratio means, with two worked examples, for the editor on Dữ liệu."""
+    from ..formatting import percent
+
+    share = percent(ratio, 0 if float(ratio * 100).is_integer() else 1)
+    return (f"Một giá trị chưa đạt chỉ tiêu là “Gần đạt” khi đạt từ {share} chỉ tiêu trở lên: chỉ tiêu 100% thì từ "
+            f"{percent(ratio)}, chỉ tiêu 10% thì từ {percent(0.1 * ratio, 2)}; thấp hơn là “Chưa đạt”. Với chỉ tiêu "
+            f"“không quá”, gần đạt khi vượt không quá chỉ tiêu chia {share} (không quá 50%: đến "
+            f"{percent(0.5 / ratio)}). Dùng cho mọi trang, báo cáo và điểm dự kiến.")
+
+
+def parse_close_ratio(text: object) -> float:
+    """"90", "92,5", "90%" (percent of the target) → 0.9, 0.925; ValueError with a Vietnamese message otherwise."""
+    raw = clean(text).rstrip("%").strip()
+    try:
+        number = parse_points(raw)
+    except NumberError:
+        number = None
+    if number is None or not 0 < number <= 100:
+        raise ValueError(f"Ngưỡng “Gần đạt” phải là phần trăm của chỉ tiêu, lớn hơn 0 và không quá 100 "
+                         f"(ví dụ 90), không phải “{clean(text)}”.")
+    return round(number / 100, 10)
 
 
 def rules_from_json(text: str) -> list[Rule]:

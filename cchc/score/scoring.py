@@ -20,8 +20,8 @@ from .. import formatting as fmt
 from ..read.plan import Criterion, Plan
 from ..read.targets import Target
 from .metrics import METRIC_TO_RATE, RATES, procedure_rates, rate
-from .rules import Rule, default_rule, points, points_for_status, rules_from_json
-from .status import classify
+from .rules import Rule, close_ratio_from_json, default_rule, points, points_for_status, rules_from_json
+from .status import DEFAULT_CLOSE_RATIO, classify
 
 PROCEDURE_METRICS = ("online_procedures_used", "bcci_procedures_used", "one_stop_coverage", "publication_rate")
 PROGRESS_STATUS_TO_STATUS = {"done": "met", "in_progress": "close", "not_done": "behind"}
@@ -139,7 +139,8 @@ def _evidence(report: dict) -> str:
 
 
 def score_criterion(c: Criterion, rule: Rule, inputs: Inputs, overrides: Mapping[str, float] | None = None,
-                    tasks: Mapping[str, bool] | None = None) -> CriterionScore:
+                    tasks: Mapping[str, bool] | None = None, close_ratio: float = DEFAULT_CLOSE_RATIO
+                    ) -> CriterionScore:
     target = c.target
     metric = target.metric if target else None
     value, source, evidence, progress_status = None, None, "", ""
@@ -171,7 +172,7 @@ def score_criterion(c: Criterion, rule: Rule, inputs: Inputs, overrides: Mapping
             progress_status = report.get("status") or ""
 
     if value is not None and target is not None:
-        status = classify(value, target)
+        status = classify(value, target, close_ratio)
         earned = points(rule, c.standard, target, value)
     elif value is not None:  # a task-type criterion with a number: under a manual rule the number is its points
         earned = points(rule, c.standard, target, value)
@@ -190,8 +191,8 @@ def score_criterion(c: Criterion, rule: Rule, inputs: Inputs, overrides: Mapping
 
 
 def score_plan(plan: Plan, rules: Mapping[str, Rule], inputs: Inputs, overrides: Mapping[str, float] | None = None,
-               tasks: Mapping[str, bool] | None = None) -> PlanScore:
-    scored = [score_criterion(c, rules.get(c.code) or default_rule(c), inputs, overrides, tasks)
+               tasks: Mapping[str, bool] | None = None, close_ratio: float = DEFAULT_CLOSE_RATIO) -> PlanScore:
+    scored = [score_criterion(c, rules.get(c.code) or default_rule(c), inputs, overrides, tasks, close_ratio)
               for c in plan.criteria]
     total = plan.total
     return PlanScore(scored, total["appraised"], total["standard"], total["lost"])
@@ -275,4 +276,6 @@ def score_for_period(store, start: str | None = None, end: str | None = None, un
         progress = progress[progress["agency"] == unit]
     inputs = Inputs(store.stats_totals(start=start, end=end, units=units),
                     store.procedure_totals(year, units=units), progress)
-    return start, end, score_plan(plan, plan_rules(plan, store.rules_json(plan.plan_year)), inputs)
+    rules_json = store.rules_json(plan.plan_year)
+    return start, end, score_plan(plan, plan_rules(plan, rules_json), inputs,
+                                  close_ratio=close_ratio_from_json(rules_json))

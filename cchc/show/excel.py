@@ -37,6 +37,10 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BLANK_MARKERS = {"", "–", "—", "-", "−"}  # fmt.number/percent write "–" for no data
+# frame.attrs[EXACT_ATTR] = {header: unrounded values (a Series indexed like the frame, or a list in row order)}:
+# a display column shows "95,2%", the cell gets 0.95238… with a % format (used only where each value rounds to
+# the text shown, so a frame filtered or re-sorted later can never get another row's numbers)
+EXACT_ATTR = "exact"
 _RESERVED_SHEET_NAMES = {"history"}  # Excel refuses a sheet named History
 
 # Vietnamese numbers: "1.234", "1.234,5", "-12", "+0,75"; percents "95,2%", "100%". A thousands group is exactly
@@ -70,23 +74,62 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame, title: str | None
 
 
 def sheet_name(name: str, used: set[str] | None = None, fallback: str = "Bảng") -> str:
-    """A name Excel accepts: no []:*?/\\, no leading/trailing apostrophe, ≤ 31 characters, unique (any case)."""
+    """A name Excel accepts: no []:*?/\\, no leading/trailing apostrophe, ≤ 31 characters, unique (any case).
+
+    A longer name is shortened at a word boundary, never inside a word ("Số liệu giải quyết hồ sơ theo đơn vị và
+    theo tháng" → "Số liệu giải quyết hồ sơ"), and a repeated one gets " (2)", " (3)"… the same way."""
     used = used if used is not None else set()
     text = re.sub(r"[:/\\]", "-", re.sub(r"[\[\]*?]", "", _clean_text(name)))
     text = re.sub(r"\s+", " ", text).strip().strip("'").strip()
     if not text or text.lower() in _RESERVED_SHEET_NAMES:
         text = fallback
-    text = text[:31].rstrip().strip("'") or fallback[:31]
+    text = _shorten_name(text, SHEET_NAME_LIMIT) or _shorten_name(fallback, SHEET_NAME_LIMIT)
     candidate, n = text, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate = text[:31 - len(suffix)].rstrip() + suffix
+        candidate = _shorten_name(text, SHEET_NAME_LIMIT - len(suffix)) + suffix
         n += 1
     used.add(candidate.lower())
     return candidate
 
 
+SHEET_NAME_LIMIT = 31  # Excel's limit, in UTF-16 code units
+# Words a shortened name should not end on ("… theo", "… và"): it ends on the word before them
+_TRAILING_WORDS = {"và", "của", "theo", "với", "cho", "trong", "các", "những", "về", "đến", "từ", "tại", "ở", "hoặc",
+                   "là", "có", "được", "đã", "trên", "dưới", "so", "-", "–", "—"}
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shorten_name(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-16 units at the last whole word (and without a dangling "và", "theo"…); a first
+    word longer than the limit is the only thing cut inside."""
+    if _units(text) <= limit:
+        return text.strip().strip("'").strip()
+    words = text.split(" ")
+    kept: list[str] = []
+    for word in words:
+        if _units(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1].lower().strip(",;:.") in _TRAILING_WORDS:
+        kept.pop()
+    if kept:
+        short = " ".join(kept).rstrip(" ,;:.-–—(").strip("'").strip()
+        if short:
+            return short
+    out = ""
+    for ch in text:  # one word longer than the limit: cut it (nothing else to do)
+        if _units(out + ch) > limit:
+            break
+        out += ch
+    return out.rstrip().strip("'")
+
+
 def _write_sheet(sheet, frame: pd.DataFrame, title: str | None, overrides: dict[str, str]) -> None:
+    exact = _exact_columns(frame)
     frame = _flatten(frame)
     first = 1
     if title:
@@ -103,6 +146,8 @@ def _write_sheet(sheet, frame: pd.DataFrame, title: str | None, overrides: dict[
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for col, header in enumerate(headers, start=1):
         values, number_format = column_values(frame.iloc[:, col - 1], header)
+        if header in exact and number_format:
+            values = _with_exact(frame.iloc[:, col - 1], values, exact[header])
         number_format = overrides.get(header, number_format)
         for row, value in enumerate(values, start=first + 1):
             cell = sheet.cell(row=row, column=col)
@@ -123,6 +168,48 @@ def _write_sheet(sheet, frame: pd.DataFrame, title: str | None, overrides: dict[
         sheet.auto_filter.ref = f"A{first}:{last}{first + max(len(frame), 1)}"
         sheet.print_title_rows = f"{first}:{first}"
     print_landscape(sheet)
+
+
+def _exact_columns(frame: pd.DataFrame) -> dict[str, list]:
+    """{header: the column's unrounded values in row order} from frame.attrs[EXACT_ATTR], where they line up."""
+    out = {}
+    for header, values in (frame.attrs.get(EXACT_ATTR) or {}).items():
+        if isinstance(values, pd.Series):
+            if values.index.equals(frame.index):
+                out[str(header)] = list(values)
+            elif values.index.is_unique and frame.index.isin(values.index).all():
+                out[str(header)] = list(values.reindex(frame.index))  # rows filtered or sorted since
+        elif len(values) == len(frame):
+            out[str(header)] = list(values)
+    return out
+
+
+def _with_exact(shown: pd.Series, parsed: list, exact: list) -> list:
+    """The exact values where every one rounds to the text on screen ("95,2%" ← 0.95238); else the parsed text
+    (a frame re-indexed after its exact values were attached must not get another row's numbers)."""
+    out = []
+    for text, value, precise in zip(shown, parsed, exact):
+        if value is None:
+            if not _missing(precise):
+                return parsed
+            out.append(None)
+            continue
+        if _missing(precise) or not isinstance(precise, (int, float, np.integer, np.floating)) or \
+                isinstance(precise, bool) or not math.isfinite(float(precise)):
+            return parsed
+        if abs(float(precise) - float(value)) > _half_unit(text) + 1e-9:
+            return parsed
+        out.append(precise.item() if hasattr(precise, "item") else precise)
+    return out
+
+
+def _half_unit(text) -> float:
+    """Half the last shown digit of a Vietnamese number ("95,2%" → 0.0005, "19,25" → 0.005, "1.234" → 0.5)."""
+    if not isinstance(text, str):
+        return 0.0
+    body = text.strip()
+    decimals = len(body.rstrip("%").split(",")[1]) if "," in body else 0
+    return 0.5 * 10 ** -(decimals + (2 if body.endswith("%") else 0))
 
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
@@ -178,6 +265,9 @@ def column_values(series: pd.Series, header: str) -> tuple[list, str | None]:
     parsed = parse_column(series)
     if parsed is not None:
         return parsed
+    dates = parse_dates(series)
+    if dates is not None:
+        return dates, _date_format(dates)
     return [None if _missing(v) else _as_text(v) for v in series], None
 
 
@@ -247,6 +337,38 @@ def parse_column(series: pd.Series) -> tuple[list, str] | None:
     else:
         base = INTEGER_FORMAT + "." + "0" * decimals
     return values, (f"+{base};-{base};0" if signed else base)
+
+
+_TIME = r"(?:[T ]\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+_DATE_RE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})" + _TIME)  # 31/12/2019 [08:30]
+_ISO_DATE_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})" + _TIME)  # 2019-12-31[T08:30]
+
+
+def parse_dates(series: pd.Series) -> list | None:
+    """Dates written as text ("31/12/2019", "10/07/2019 08:30", "2019-12-31") back to dates, when every non-blank
+    cell is one; else None. A month ("01/2019") is not a date: it stays text."""
+    values: list = []
+    found = False
+    for raw in series:
+        if _missing(raw):
+            values.append(None)
+            continue
+        if not isinstance(raw, str):
+            return None
+        text = raw.strip()
+        if text in BLANK_MARKERS:
+            values.append(None)
+            continue
+        match = _DATE_RE.match(text) or _ISO_DATE_RE.match(text)
+        if match is None:
+            return None
+        try:
+            values.append(dt.datetime(int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"] or 0),
+                                      int(match["M"] or 0), int(match["S"] or 0)))
+        except ValueError:  # 31/02/2019 is no date: the column is text
+            return None
+        found = True
+    return values if found else None
 
 
 def _missing(value) -> bool:

@@ -14,7 +14,7 @@ from ..read.plan import Plan
 from ..read.targets import METRICS, Target
 from ..registry import Organisation
 from ..score.metrics import METRIC_TO_RATE, RATES, add_rates, rate
-from ..score.status import classify
+from ..score.status import DEFAULT_CLOSE_RATIO, classify
 from ..store.database import Store, plan_for
 
 # The national norms the seed's plan also uses; they apply when no stored plan sets a target for a rate.
@@ -95,7 +95,9 @@ class RateCard:
     denominator: int
 
 
-def rate_cards(totals: dict[str, int], plan: Plan | None, keys=HEADLINE_RATES) -> list[RateCard]:
+def rate_cards(totals: dict[str, int], plan: Plan | None, keys=HEADLINE_RATES,
+               close_ratio: float = DEFAULT_CLOSE_RATIO) -> list[RateCard]:
+    """`close_ratio`: the "Gần đạt" share of the target (views.close_ratio, stored with the scoring rules)."""
     cards = []
     for key in keys:
         spec = RATES[key]
@@ -104,7 +106,7 @@ def rate_cards(totals: dict[str, int], plan: Plan | None, keys=HEADLINE_RATES) -
         numerator = sum(totals[f] for f in spec.numerator)
         denominator = sum(-totals[f[1:]] if f.startswith("-") else totals[f] for f in spec.denominator)
         cards.append(RateCard(key, spec.label, value, target, code or spec.criterion or None,
-                              classify(value, target), int(numerator), int(denominator)))
+                              classify(value, target, close_ratio), int(numerator), int(denominator)))
     return cards
 
 
@@ -116,25 +118,36 @@ def domain_lost(plan: Plan) -> pd.DataFrame:
     return frame.sort_values(["lost", "code"], ascending=[False, True]).reset_index(drop=True)
 
 
-def criteria_status(plan: Plan, totals: dict[str, int]) -> pd.DataFrame:
-    """Every criterion with its target, the value the statistics give (where they measure it) and its status."""
+def criteria_status(plan: Plan, score) -> pd.DataFrame:
+    """Every criterion of the plan as the scoring sees it (`plan_score`: statistics, procedure sheets, progress
+    reports), with its target, value, status and agencies: the agency page shows exactly the overview's verdicts."""
     domain_names = {d.code: d.name for d in plan.domains}
+    scored = {c.code: c for c in score.criteria}
     rows = []
     for c in plan.criteria:
-        metric = c.target.metric if c.target else None
-        rate_key = METRIC_TO_RATE.get(metric or "")
-        value = rate(totals, rate_key) if rate_key else None
+        s = scored[c.code]
+        metric = s.target.metric if s.target else None
         rows.append({
             "code": c.code, "name": c.name, "domain": c.domain, "domain_name": domain_names.get(c.domain, c.domain),
             "standard": c.standard, "appraised": c.appraised, "lost": c.lost,
             "metric": metric, "metric_label": METRICS[metric].label if metric in METRICS else "",
-            "target_text": target_text(c.target) if c.target else c.no_target_reason or "Không có chỉ tiêu định lượng",
-            "target_value": c.target.value if c.target else None,
-            "value": value, "status": classify(value, c.target),
-            "source": "stats" if rate_key and value is not None else None,
-            "lead": c.lead, "partners": c.partners, "timeline": c.timeline, "solution": c.solution,
+            "target_text": target_text(s.target) if s.target else "Nhiệm vụ",
+            "target_note": "" if s.target else c.no_target_reason or "Không có chỉ tiêu định lượng",
+            "target_value": s.target.value if s.target else None,
+            "value": s.value, "value_text": current_text(s), "status": s.status, "source": s.source,
+            "points": s.points, "lead": c.lead, "partners": c.partners, "timeline": c.timeline,
+            "solution": c.solution,
         })
     return pd.DataFrame(rows)
+
+
+def current_text(c) -> str:
+    """A scored criterion's value as tables show it: a percent against a target, points for a task, "–" without."""
+    if c.value is None:
+        return "–"
+    if c.target is not None:
+        return fmt.percent(c.value)
+    return fmt.points(c.value) + " điểm"
 
 
 def target_text(target: Target) -> str:
@@ -268,39 +281,52 @@ def import_history(store: Store) -> pd.DataFrame:
     return store.import_history()
 
 
-def behind_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Units behind on one rate, for display: Vietnamese headers, formatted numbers."""
+def behind_table(frame: pd.DataFrame, key: str, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units behind on one rate, for display: Vietnamese headers, formatted numbers; with `changes`
+    (compare.unit_changes), the rate's change against the previous period and a year before, where there is data."""
+    from .compare import insert_changes
+
     spec = RATES[key]
     denominator = sum(-frame[f[1:]] if f.startswith("-") else frame[f] for f in spec.denominator)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Đơn vị": frame["unit"],
         spec.label: frame[key].map(fmt.percent),
         "Số hồ sơ tính tỷ lệ": denominator.map(lambda v: fmt.number(v)),
         "Số hồ sơ còn thiếu để đạt": frame["gap"].map(lambda v: fmt.number(v)),
     })
+    return insert_changes(table, frame["unit"], changes, {key: (spec.label, spec.short or spec.label)})
 
 
-def criteria_table(status: pd.DataFrame) -> pd.DataFrame:
+AGENCY_CRITERIA_COLUMNS = ("Mã", "Tiêu chí", "Tình trạng", "Chỉ tiêu", "Hiện tại")
+
+
+def criteria_table(status: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Criteria for display (Vietnamese headers, formatted values); `columns` picks and orders them, e.g.
+    AGENCY_CRITERIA_COLUMNS: status, target and value first, narrow enough for a 1024 px screen."""
     from ..score.status import badge
 
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Mã": status["code"],
         "Tiêu chí": status["name"],
         "Lĩnh vực": status["domain_name"],
         "Điểm bị mất": status["lost"].map(fmt.points),
         "Chỉ tiêu": status["target_text"],
-        "Hiện tại": status["value"].map(fmt.percent),
+        "Hiện tại": status["value_text"],
         "Tình trạng": status["status"].map(badge),
         "Chủ trì": status["lead"].map(", ".join),
     })
+    return table[list(columns)] if columns else table
 
 
-def processing_table(units: pd.DataFrame, on_time_target: Target | None) -> pd.DataFrame:
-    """Per unit: the counts behind every processing rate, and the rates."""
+def processing_table(units: pd.DataFrame, on_time_target: Target | None,
+                     changes: pd.DataFrame | None = None, close_ratio: float = DEFAULT_CLOSE_RATIO) -> pd.DataFrame:
+    """Per unit: the counts behind every processing rate, and the rates; with `changes` (compare.unit_changes),
+    each rate's change against the previous period and the same period a year before, where there is data."""
     from ..score.status import badge
+    from .compare import insert_changes
 
     frame = units.sort_values("on_time_rate", na_position="last")
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Đơn vị": frame["unit"],
         "Cấp": frame["level"],
         "Tiếp nhận": frame["received_total"].map(fmt.number),
@@ -310,15 +336,21 @@ def processing_table(units: pd.DataFrame, on_time_target: Target | None) -> pd.D
         "Quá hạn": frame["resolved_late"].map(fmt.number),
         "Tỷ lệ đúng hạn": frame["on_time_rate"].map(fmt.percent),
         "Tình trạng": frame["on_time_rate"].map(lambda v: badge(classify(None if pd.isna(v) else v,
-                                                                          on_time_target))),
+                                                                          on_time_target, close_ratio))),
         "Đang giải quyết": frame["pending_total"].map(fmt.number),
         "Đang quá hạn": frame["pending_overdue"].map(fmt.number),
         "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
         "Tỷ lệ xin lỗi": frame["apology_rate"].map(fmt.percent),
     })
+    return insert_changes(table, frame["unit"], changes, {"on_time_rate": ("Tỷ lệ đúng hạn", "Đúng hạn"),
+                                                          "apology_rate": ("Tỷ lệ xin lỗi", "Xin lỗi")})
 
 
-def online_table(units: pd.DataFrame) -> pd.DataFrame:
+def online_table(units: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per unit: online and BCCI counts and shares; with `changes` (compare.unit_changes), each share's change
+    against the previous period and the same period a year before, where there is data."""
+    from .compare import insert_changes
+
     frame = units.sort_values("online_l3_share", na_position="last")
     out = pd.DataFrame({
         "Đơn vị": frame["unit"],
@@ -334,10 +366,17 @@ def online_table(units: pd.DataFrame) -> pd.DataFrame:
         "Trả kết quả qua BCCI": frame["returned_bcci"].map(fmt.number),
         "Tỷ lệ trả BCCI": frame["bcci_return_share"].map(fmt.percent),
     })
+    columns = {"online_l3_share": ("Tỷ lệ mức độ 3", "Mức độ 3"), "online_l4_share": ("Tỷ lệ mức độ 4", "Mức độ 4"),
+               "bcci_intake_share": ("Tỷ lệ tiếp nhận BCCI", "Tiếp nhận BCCI"),
+               "bcci_return_share": ("Tỷ lệ trả BCCI", "Trả BCCI")}
     if frame["received_online_full"].sum() or frame["received_online_partial"].sum():
         out["Toàn trình"] = frame["received_online_full"].map(fmt.number)
+        out["Tỷ lệ toàn trình"] = frame["online_full_share"].map(fmt.percent)
         out["Một phần"] = frame["received_online_partial"].map(fmt.number)
-    return out
+        out["Tỷ lệ một phần"] = frame["online_partial_share"].map(fmt.percent)
+        columns.update({"online_full_share": ("Tỷ lệ toàn trình", "Toàn trình"),
+                        "online_partial_share": ("Tỷ lệ một phần", "Một phần")})
+    return insert_changes(out, frame["unit"], changes, columns)
 
 
 def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -357,10 +396,30 @@ def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def changes_text(replaced: int, changed_values: int | None, changed_rows: int | None, what: str) -> str:
+    """Whether re-imported things changed: "không đổi số liệu nào", "đổi 3 số liệu ở 2 đơn vị-tháng"; "" when
+    nothing was replaced, or for an entry made before imports compared values (never a guess)."""
+    if not replaced or changed_values is None:
+        return ""
+    if not changed_values:
+        return "không đổi số liệu nào"
+    return f"đổi {fmt.number(changed_values)} số liệu ở {fmt.number(changed_rows or 0)} {what}"
+
+
+def _replaced_text(summary: dict, what: str) -> str:
+    """", thay thế 240 đơn vị-tháng, không đổi số liệu nào" of a summary that replaced something, else ""."""
+    replaced = summary.get("replaced", 0)
+    if not replaced:
+        return ""
+    changes = changes_text(replaced, summary.get("changed_values"), summary.get("changed_rows"), what)
+    return f", thay thế {fmt.number(replaced)} {what}" + (f", {changes}" if changes else "")
+
+
 def describe_import(summary: dict) -> str:
-    """One line on what an import held, for the history table."""
+    """One line on what an import held, for the history table; a re-import says whether it changed any value."""
     if "progress" in summary:
-        return f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
+        return (f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
+                + _replaced_text(summary, "báo cáo"))
     if "criteria" in summary:
         return f"Kế hoạch năm {summary.get('plan_year')}: {summary['criteria']} tiêu chí"
     if "rows" in summary:
@@ -368,14 +427,17 @@ def describe_import(summary: dict) -> str:
         span = (f"{fmt.period_label(periods[0])}–{fmt.period_label(periods[-1])}" if len(periods) > 1
                 else fmt.period_label(periods[0]) if periods else "")
         overlaps = len(summary.get("overlaps_replaced") or [])
-        return (f"{summary['units']} đơn vị, {span}: thêm {summary.get('added', 0)}, thay thế "
-                f"{summary.get('replaced', 0)} đơn vị-tháng"
+        replaced = summary.get("replaced", 0)
+        changes = changes_text(replaced, summary.get("changed_values"), summary.get("changed_rows"), "đơn vị-tháng")
+        return (f"{summary['units']} đơn vị, {span}: thêm {fmt.number(summary.get('added', 0))}, thay thế "
+                f"{fmt.number(replaced)} đơn vị-tháng" + (f", {changes}" if changes else "")
                 + (f"; thay thế {overlaps} bản ghi chồng kỳ" if overlaps else ""))
     if "to" in summary:
         return (f"Đưa dữ liệu về như sau lần {summary['to']}: hủy {len(summary.get('reverted', []))}, khôi phục "
                 f"{len(summary.get('restored', []))} lần")
     if "procedure_units" in summary:
-        return f"Số liệu thủ tục: {summary['procedure_units']} đơn vị, năm {', '.join(map(str, summary['years']))}"
+        return (f"Số liệu thủ tục: {summary['procedure_units']} đơn vị, năm {', '.join(map(str, summary['years']))}"
+                + _replaced_text(summary, "đơn vị-năm"))
     if "mapping" in summary:
         return f"Cách đọc cột “{summary['mapping']}”: {summary.get('columns', 0)} cột"
     if summary.get("rules"):
@@ -475,8 +537,12 @@ def plan_score(store: Store, filters: Filters, units=None, overrides: tuple = ()
     plan = plan_for(store, filters.year)
     if plan is None:
         return None
-    rules = plan_rules(plan, store.rules_json(plan.plan_year))
-    score = score_plan(plan, rules, scoring_inputs(store, filters, units), dict(overrides), dict(tasks))
+    from ..score.rules import close_ratio_from_json
+
+    rules_json = store.rules_json(plan.plan_year)
+    rules = plan_rules(plan, rules_json)
+    score = score_plan(plan, rules, scoring_inputs(store, filters, units), dict(overrides), dict(tasks),
+                       close_ratio_from_json(rules_json))
     return plan, score
 
 
@@ -506,41 +572,55 @@ def reference_date(filters: Filters):
     return min(today, end)
 
 
-def deadlines(store: Store, filters: Filters, agency: str | None = None) -> pd.DataFrame:
+def deadlines(store: Store, filters: Filters, agency: str | None = None, codes: tuple = ()) -> pd.DataFrame:
     """Due dates of the plan's reported tasks in the chosen year: overdue / due soon / done / upcoming.
 
-    Criteria the statistics or the procedure sheet measure are left out: their figures arrive every month.
+    Criteria the statistics or the procedure sheet measure are left out: their figures arrive every month. A task
+    reported done ("Hoàn thành") by the reference date is done for the deadlines its report settles
+    (deadlines.done_flags), never overdue. `agency` keeps the criteria it leads by name; `codes`, those criteria.
     """
-    from ..score.deadlines import due_dates, status_of
+    import calendar
+    import datetime as dt
+
+    from ..score.deadlines import done_flags, due_dates, report_done, status_of
+    from ..score.scoring import PROCEDURE_METRICS
 
     columns = ["code", "name", "lead", "due", "status", "timeline"]
     plan = plan_for(store, filters.year)
     if plan is None or not filters.year:
         return pd.DataFrame(columns=columns)
     today = reference_date(filters)
+    targets = {c.code: c.target for c in plan.criteria}
     progress = store.progress_records(f"{filters.year}-01", f"{filters.year}-12")
-    done_periods = set()
+    done_until: dict[str, list[dt.date]] = {}
     for record in progress.to_dict("records"):
-        if record["status"] == "done" or (record["value"] is not None and not pd.isna(record["value"])):
-            done_periods.add((record["code"], record["period"]))
-    from ..score.scoring import PROCEDURE_METRICS
+        period = str(record["period"])
+        first, last = period[:7], period[-7:]  # a month, or a span "2019-01..2019-06"
+        if dt.date(int(first[:4]), int(first[5:7]), 1) > today:
+            continue  # reported after the day the deadlines are judged on
+        value = record["value"]
+        if report_done(record["status"], None if value is None or pd.isna(value) else float(value),
+                       targets.get(record["code"])):
+            year, month = int(last[:4]), int(last[5:7])
+            done_until.setdefault(record["code"], []).append(
+                dt.date(year, month, calendar.monthrange(year, month)[1]))
 
     measured = set(METRIC_TO_RATE) | set(PROCEDURE_METRICS)  # figures measure these continuously, not reports
     rows = []
     for c in plan.criteria:
-        if (agency and agency not in c.lead) or (c.target is not None and c.target.metric in measured):
+        if (agency and agency not in c.lead) or (codes and c.code not in codes):
             continue
-        for due in due_dates(c.timeline, [filters.year]):
-            if due.year != filters.year:
-                continue
-            done = (c.code, f"{due.year}-{due.month:02d}") in done_periods
+        if c.target is not None and c.target.metric in measured:
+            continue
+        dues = [due for due in due_dates(c.timeline, [filters.year]) if due.year == filters.year]
+        for due, done in zip(dues, done_flags(dues, done_until.get(c.code, []))):
             rows.append({"code": c.code, "name": c.name, "lead": ", ".join(c.lead), "due": due,
                          "status": status_of(due, today, done), "timeline": c.timeline})
     return pd.DataFrame(rows, columns=columns).sort_values(["due", "code"]).reset_index(drop=True)
 
 
 DEADLINE_LABELS = {"overdue": "✖ Quá hạn", "due_soon": "◐ Sắp đến hạn", "upcoming": "Chưa đến hạn",
-                   "done": "✔ Đã báo cáo"}
+                   "done": "✔ Đã hoàn thành"}
 
 
 def deadlines_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -564,12 +644,7 @@ def score_table(score) -> pd.DataFrame:
 
     rows = []
     for c in score.criteria:
-        if c.value is None:
-            value = "–"
-        elif c.target is not None:
-            value = fmt.percent(c.value)
-        else:
-            value = fmt.points(c.value) + " điểm"
+        value = current_text(c)
         rows.append({
             "Mã": c.code, "Tiêu chí": c.name,
             "Chỉ tiêu": target_text(c.target) if c.target else "Nhiệm vụ",
@@ -601,6 +676,13 @@ def years_comparison(store: Store) -> pd.DataFrame:
 def rules_json_for(store: Store, year: int | None) -> str | None:
     plan = plan_for(store, year)
     return store.rules_json(plan.plan_year) if plan else None
+
+
+def close_ratio(store: Store, year: int | None) -> float:
+    """The "Gần đạt" share of the target for the plan governing a year (stored with its rules), else the default."""
+    from ..score.rules import close_ratio_from_json
+
+    return close_ratio_from_json(rules_json_for(store, year))
 
 
 # ---------------------------------------------------------------------------------------------------------------- #
@@ -699,10 +781,10 @@ def history_table(history: pd.DataFrame, active: set[int]) -> pd.DataFrame:
 
     return pd.DataFrame({
         "Lần": history["id"],
-        "Thời điểm (UTC)": history["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        "Thời điểm (giờ Việt Nam)": vietnam_time(history["created_at"]),
         "Loại": history["kind"].map(lambda k: KIND_LABELS.get(k, k)),
         "Tệp": history["filename"],
-        "Người thực hiện": history["user"],
+        "Người thực hiện": _who(history),
         "Nội dung": history["summary"].map(describe_import),
         "Hiệu lực": history.apply(state, axis=1),
         "Minh họa": history["illustrative"].map(lambda v: "Có" if v else ""),
@@ -714,3 +796,142 @@ def entry_label(history: pd.DataFrame, entry_id: int) -> str:
 
     row = history.set_index("id").loc[entry_id]
     return f"Lần {entry_id}: {KIND_LABELS.get(row['kind'], row['kind'])} {row['filename']}".strip()
+
+
+VIETNAM_OFFSET = pd.Timedelta(hours=7)  # Vietnam keeps UTC+7 all year (no daylight saving)
+
+
+def vietnam_time(moments: pd.Series) -> pd.Series:
+    """Stored moments (UTC, without a zone: store._now) as a clerk in Vietnam reads a clock, whatever the server's
+    own time zone: "10/07/2019 14:05"."""
+    moments = pd.to_datetime(moments)
+    if moments.dt.tz is not None:
+        moments = moments.dt.tz_convert("UTC").dt.tz_localize(None)
+    return (moments + VIETNAM_OFFSET).dt.strftime("%d/%m/%Y %H:%M")
+
+
+def _who(history: pd.DataFrame) -> pd.Series:
+    """The account's display name (Store.import_history's user_name), else the login name stored."""
+    if "user_name" not in history:
+        return history["user"]
+    return history["user_name"].where(history["user_name"].fillna("").astype(str).str.strip() != "", history["user"])
+
+
+def entry_detail(history: pd.DataFrame, entry_id: int) -> dict:
+    """The chosen entry's header line, its parts as plain text: kind, who (by name), when (Vietnam time), what."""
+    from ..fields import KIND_LABELS
+
+    rows = history[history["id"] == entry_id]
+    row = rows.iloc[0]
+    return {"kind": KIND_LABELS.get(row["kind"], row["kind"]), "who": _who(rows).iloc[0],
+            "when": vietnam_time(rows["created_at"]).iloc[0], "what": describe_import(row["summary"])}
+
+
+# Presentation mode (ui/presentation.py): lists too long for one slide go over several, each still legible.
+
+RANKING_ROWS_PER_SLIDE = 14  # bars a ranking slide holds with 20 px labels still apart at 1280 × 720
+CRITERIA_LINES_PER_SLIDE = 14  # table lines a criteria slide holds, even one a row, at 1280 × 720 and 1024 × 768
+
+
+def split_even(weights: list[int], capacity: int) -> list[range]:
+    """Consecutive pages of items whose weights add up to at most `capacity` each (a heavier item alone), in as
+    few pages as possible, and as even as those few pages allow: 25 units at 12 a slide are 9 + 9 + 7, not
+    12 + 12 + 1: no slide holds a lone straggler."""
+    if not weights:
+        return []
+
+    def pack(limit: int) -> list[range]:
+        pages, start, load = [], 0, 0
+        for i, weight in enumerate(weights):
+            if i > start and load + weight > limit:
+                pages.append(range(start, i))
+                start, load = i, 0
+            load += weight
+        pages.append(range(start, len(weights)))
+        return pages
+
+    fewest = len(pack(capacity))
+    low, high = 1, max(1, capacity)
+    while low < high:  # the smallest page limit that still needs no more pages than the capacity does
+        middle = (low + high) // 2
+        if len(pack(middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return pack(low)
+
+
+def slide_title(title: str, index: int, count: int) -> str:
+    """A title for slide `index` (from 0) of `count`: "Xếp hạng đơn vị (1/2)"; a lone slide keeps its title."""
+    return f"{title} ({index + 1}/{count})" if count > 1 else title
+
+
+def ranking_pages(units: pd.DataFrame, key: str, per_slide: int = RANKING_ROWS_PER_SLIDE) -> list[pd.DataFrame]:
+    """The units ranked by `key`, lowest first (the top of the ranking chart, where the units behind are), split
+    into slides of at most `per_slide`; units without a rate (nothing resolved) are left out, as the chart does."""
+    ranked = units.dropna(subset=[key]).sort_values([key, "unit"], ascending=[True, True], kind="stable")
+    ranked = ranked.reset_index(drop=True)
+    return [ranked.iloc[list(page)] for page in split_even([1] * len(ranked), per_slide)]
+
+
+def text_lines(text: str, per_line: int) -> int:
+    """How many lines a text wraps to, about, at `per_line` characters a line."""
+    return max(1, -(-len(str(text or "")) // per_line))
+
+
+def criteria_pages(table: pd.DataFrame, lines: int = CRITERIA_LINES_PER_SLIDE) -> list[pd.DataFrame]:
+    """A criteria_table split into slides by the lines its rows wrap to, at most `lines` a slide: on a 1024 px
+    screen, the narrowest a slide is made for, a name's column holds about 52 characters a line."""
+    weights = [max(text_lines(name, 52), text_lines(target, 16))
+               for name, target in zip(table["Tiêu chí"], table["Chỉ tiêu"])]
+    return [table.iloc[list(page)] for page in split_even(weights, lines)]
+
+
+def resolve_unit(asked: str | None, registry, stats_units: list[str]) -> str | None:
+    """The unit a link names (?don_vi=…): a unit with statistics or in the registry, by its name or, through the
+    registry, by a short name or alias ("Ia Tul" → "UBND xã Ia Tul"); None when nothing matches."""
+    if not asked:
+        return None
+    known = [*stats_units, *(a.name for a in registry.units() if a.kind != "partner")]
+    if asked in known:
+        return asked
+    agency = registry.lookup(asked)
+    return agency.name if agency is not None and agency.name in known else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# QĐ 766 scores (the Chỉ số 766 page, the Đơn vị league's column): queries for ui/common.query's cache
+# ---------------------------------------------------------------------------------------------------------------
+
+def index766_scores(store: Store) -> pd.DataFrame:
+    """Every current score, months and spans (a unit has tens of rows, not thousands: filtered by the page)."""
+    return store.index766_scores()
+
+
+def index766_periods(store: Store) -> list[str]:
+    return store.index766_periods()
+
+
+def index766_maxima(store: Store) -> dict[str, float]:
+    return store.index766_maxima()
+
+
+def index766_thresholds(store: Store) -> tuple[float, float]:
+    return store.index766_thresholds()
+
+
+def index766_thresholds_versions(store: Store) -> pd.DataFrame:
+    return store.index766_thresholds_versions()
+
+
+def index766_stats(store: Store, period: str, units: tuple[str, ...]) -> pd.DataFrame:
+    from .index766 import stats_by_unit
+
+    return stats_by_unit(store, period, units)
+
+
+def index766_league(store: Store, start: str | None, end: str | None, level: str | None = None,
+                    year: int | None = None):
+    from .index766 import league_with_scores
+
+    return league_with_scores(store, start, end, level, year)

@@ -21,7 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from ..fields import PROCEDURE_FIELDS, STATS_FIELDS
+from ..fields import INDEX766_GROUPS, INDEX766_THRESHOLDS, PROCEDURE_FIELDS, STATS_FIELDS
 from ..read.plan import Criterion, Domain, Plan
 from ..read.targets import Target
 
@@ -164,6 +164,34 @@ procedure_rows = sa.Table(
     sa.Index("ix_procedures_current_year", "current", "year"),
 )
 
+index766_rows = sa.Table(  # QĐ 766 scores, one per unit and period (a span: period .. period_end): migration 0006
+    "index766_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("unit", sa.String(300), nullable=False),
+    sa.Column("level", sa.String(50), nullable=False, server_default=""),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),  # "YYYY-MM"; a span's first month
+    sa.Column("period_end", sa.String(7), nullable=True),  # a span's last month; NULL for one month
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    # NULL: the file had no such column or left the cell blank (a score is never made up)
+    *(sa.Column(name, sa.Float, nullable=True) for name in (*INDEX766_GROUPS, "total")),
+    sa.Column("rank", sa.Integer, nullable=True),
+    sa.Index("ix_index766_current_period", "current", "period"),
+    sa.Index("ix_index766_unit_period", "unit", "period"),
+)
+
+index766_maxima = sa.Table(  # the QĐ 766 groups' maxima, one row per version (scope "": every unit): migration 0006
+    "index766_maxima", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("scope", sa.String(50), nullable=False, server_default=""),
+    *(sa.Column(name, sa.Float, nullable=False) for name in INDEX766_GROUPS),
+    sa.Column("current", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+)
+
 rule_versions = sa.Table(  # a plan's scoring rules (rules.rules_to_json), one row per version
     "rule_versions", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -226,8 +254,11 @@ VERSIONED = (
     ("target_versions", ("plan_id", "code")),
     ("rule_versions", ("plan_id",)),
     ("mapping_versions", ("name",)),
+    ("index766_rows", ("unit", "period", "period_end")),
+    ("index766_maxima", ("scope",)),
 )
-DATA_KINDS = ("plan", "stats", "progress", "progress_entry", "procedures", "targets", "rules", "mapping")
+DATA_KINDS = ("plan", "stats", "progress", "progress_entry", "procedures", "targets", "rules", "mapping", "index766",
+              "index766_maxima", "index766_thresholds")
 
 PROGRESS_COLUMNS = ("code", "period", "value", "status", "doc_number", "doc_date", "note", "agency")
 
@@ -252,6 +283,10 @@ class ImportOutcome:
     import_id: int
     added: list[tuple[str, str]]  # (unit, period) new
     replaced: list[tuple[str, str]]  # (unit, period) that superseded an earlier row
+    # of the replaced things: how many stored values the import changed, and in how many of them (None: not
+    # compared, e.g. a plan)
+    changed_values: int | None = None
+    changed_rows: int | None = None
 
 
 class Store:
@@ -411,8 +446,13 @@ class Store:
             replaced = [k for k in keys if k in existing]
             added = [k for k in keys if k not in existing]
             periods = sorted({p for _, p in keys})
+            by_period: dict[str, list[str]] = {}
+            for unit, label in replaced:
+                by_period.setdefault(label, []).append(unit)
+            # read before the stored rows are superseded: whether the re-import changed any figure
+            changed_values, changed_rows = _stats_changes(conn, by_period, records)
             summary = {"rows": len(rows), "units": int(rows["unit"].nunique()), "periods": periods,
-                       "added": len(added), "replaced": len(replaced)}
+                       "added": len(added), "replaced": len(replaced), **_changes_entry(changed_values, changed_rows)}
             if conflicts:
                 summary["overlaps_replaced"] = [[u, old] for u, old in sorted({(u, old) for u, _, old in conflicts})]
             import_id = self._record_import(conn, "stats", data, filename, user, illustrative, summary)
@@ -423,9 +463,6 @@ class Store:
                     stats_rows.c.current, stats_rows.c.unit == unit, stats_rows.c.period == start, same_end)
                     .values(current=False, superseded_by=import_id))
             if replaced:
-                by_period: dict[str, list[str]] = {}
-                for unit, label in replaced:
-                    by_period.setdefault(label, []).append(unit)
                 for label, units_here in sorted(by_period.items()):
                     start, end = _split_period(label)
                     same_end = stats_rows.c.period_end.is_(None) if end is None else stats_rows.c.period_end == end
@@ -434,7 +471,7 @@ class Store:
                             stats_rows.c.current, stats_rows.c.period == start, same_end,
                             stats_rows.c.unit.in_(chunk)).values(current=False))
             _bulk_insert_stats(conn, rows, import_id)
-        return ImportOutcome(import_id, added, replaced)
+        return ImportOutcome(import_id, added, replaced, changed_values, changed_rows)
 
     def import_progress(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
                         illustrative: bool = False, source: str = "file") -> ImportOutcome:
@@ -448,9 +485,10 @@ class Store:
                            .tuples().all())
             replaced = [k for k in keys if k in existing]
             added = [k for k in keys if k not in existing]
+            changed_values, changed_rows = _progress_changes(conn, replaced, rows)
             summary = {"progress": len(rows), "criteria": sorted({k[0] for k in keys}),
                        "periods": sorted({k[1] for k in keys}), "added": len(added), "replaced": len(replaced),
-                       "source": source}
+                       **_changes_entry(changed_values, changed_rows), "source": source}
             kind = "progress" if source == "file" else "progress_entry"
             import_id = self._record_import(conn, kind, data, filename, user, illustrative, summary)
             for code, period, agency in replaced:
@@ -464,7 +502,8 @@ class Store:
                 payload.append({**_plain(record), "import_id": import_id, "source": source, "current": True})
             if payload:
                 conn.execute(progress_rows.insert(), payload)
-        return ImportOutcome(import_id, [(k[0], k[1]) for k in added], [(k[0], k[1]) for k in replaced])
+        return ImportOutcome(import_id, [(k[0], k[1]) for k in added], [(k[0], k[1]) for k in replaced],
+                             changed_values, changed_rows)
 
     def progress_records(self, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Current progress reports in a period range, with who entered them and when."""
@@ -491,8 +530,9 @@ class Store:
                 procedure_rows.c.current)).tuples().all())
             replaced = [k for k in keys if k in existing]
             added = [k for k in keys if k not in existing]
+            changed_values, changed_rows = _procedure_changes(conn, replaced, rows)
             summary = {"procedure_units": len(keys), "years": sorted({y for _, y in keys}), "added": len(added),
-                       "replaced": len(replaced)}
+                       "replaced": len(replaced), **_changes_entry(changed_values, changed_rows)}
             import_id = self._record_import(conn, "procedures", data, filename, user, illustrative, summary)
             for unit, year in replaced:
                 conn.execute(procedure_rows.update().where(
@@ -501,7 +541,8 @@ class Store:
             payload = [{**_plain(r), "import_id": import_id, "current": True} for r in rows.to_dict("records")]
             if payload:
                 conn.execute(procedure_rows.insert(), payload)
-        return ImportOutcome(import_id, [(u, str(y)) for u, y in added], [(u, str(y)) for u, y in replaced])
+        return ImportOutcome(import_id, [(u, str(y)) for u, y in added], [(u, str(y)) for u, y in replaced],
+                             changed_values, changed_rows)
 
     def procedure_keys(self) -> set[tuple[str, int]]:
         with self.engine.connect() as conn:
@@ -542,6 +583,168 @@ class Store:
                                                        current=True, updated_at=_now(),
                                                        updated_by=user or current_user()))
         return entry
+
+    # ------------------------------------------------------------------ QĐ 766 scores
+    def index766_maxima(self) -> dict[str, float]:
+        """The groups' current maxima {group: points} (fields.INDEX766_GROUPS): the newest version set and not
+        undone, else the defaults of cchc/read/vocabularies/index766.toml (18, 20, 12, 10, 18, 22)."""
+        from ..read.index766 import DEFAULT_MAXIMA
+
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(*(index766_maxima.c[g] for g in INDEX766_GROUPS)).where(
+                index766_maxima.c.current, index766_maxima.c.scope == "").order_by(
+                index766_maxima.c.id.desc())).first()
+        return dict(DEFAULT_MAXIMA) if row is None else {g: float(v) for g, v in zip(INDEX766_GROUPS, row)}
+
+    def set_index766_maxima(self, maxima: dict, user: str | None = None) -> int:
+        """Store the six groups' maxima as a new version (an entry in history, undone by a rollback like any
+        other); ValueError (its message Vietnamese) when one is missing, not a number or not positive."""
+        from ..read.index766 import validate_maxima
+
+        values = validate_maxima(maxima)
+        with self._write() as conn:
+            entry = self._record_import(conn, "index766_maxima", b"", "", user, False, {"maxima": values})
+            conn.execute(index766_maxima.update().where(index766_maxima.c.scope == "", index766_maxima.c.current)
+                         .values(current=False))
+            conn.execute(index766_maxima.insert().values(import_id=entry, scope="", current=True, updated_at=_now(),
+                                                         updated_by=user or current_user(), **values))
+        return entry
+
+    def index766_maxima_versions(self) -> pd.DataFrame:
+        """Every version of the maxima, newest first: import_id, the six groups, current, updated_at, updated_by."""
+        columns = ["import_id", *INDEX766_GROUPS, "current", "updated_at", "updated_by"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*(index766_maxima.c[c] for c in columns)).where(
+                index766_maxima.c.scope == "").order_by(index766_maxima.c.id.desc())).tuples().all()
+        return pd.DataFrame(rows, columns=columns)
+
+    def index766_thresholds(self) -> tuple[float, float]:
+        """(low, high): the totals below which units are called out ("Dưới 80 điểm", "Từ 80 đến dưới 90"), the
+        newest version in force (not undone by a rollback), else fields.INDEX766_THRESHOLDS."""
+        versions = self.index766_thresholds_versions()
+        current = versions[versions["current"]]
+        return INDEX766_THRESHOLDS if current.empty else (float(current["low"].iloc[0]),
+                                                          float(current["high"].iloc[0]))
+
+    def set_index766_thresholds(self, low, high, user: str | None = None) -> int:
+        """Store the thresholds as a new version: an entry in history (its summary holds them), undone by a
+        rollback like any other; ValueError (its message Vietnamese) unless 0 < low < high <= the maxima's sum."""
+        low, high = validate_index766_thresholds(low, high, sum(self.index766_maxima().values()))
+        with self._write() as conn:
+            return self._record_import(conn, "index766_thresholds", b"", "", user, False,
+                                       {"index766_thresholds": [low, high]})
+
+    def index766_thresholds_versions(self) -> pd.DataFrame:
+        """Every version of the thresholds, newest first: import_id, low, high, current (the one in force),
+        updated_at, updated_by. The entries are the versions: no table of their own (nothing else to keep)."""
+        undone = sa.select(entry_reverts.c.entry_id).where(entry_reverts.c.restored_by.is_(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(imports.c.id, imports.c.summary, imports.c.created_at, imports.c.user,
+                                          imports.c.id.in_(undone).label("undone"))
+                                .where(imports.c.kind == "index766_thresholds")
+                                .order_by(imports.c.id.desc())).tuples().all()
+        frame = pd.DataFrame([(i, *json.loads(s)["index766_thresholds"], False, at, who, bool(gone))
+                              for i, s, at, who, gone in rows],
+                             columns=["import_id", "low", "high", "current", "updated_at", "updated_by", "undone"])
+        in_force = frame.index[~frame["undone"]]
+        if len(in_force):
+            frame.loc[in_force[0], "current"] = True
+        return frame.drop(columns="undone").astype({"low": "float64", "high": "float64", "current": bool})
+
+    def _index766_stored(self, conn, units: list[str]) -> set[tuple[str, str]]:
+        stored = set()
+        for chunk in _chunks(sorted(set(units)), 500):
+            stored |= {(u, _join_period(p, e)) for u, p, e in conn.execute(
+                sa.select(index766_rows.c.unit, index766_rows.c.period, index766_rows.c.period_end).where(
+                    index766_rows.c.current, index766_rows.c.unit.in_(chunk))).tuples()}
+        return stored
+
+    def index766_preview(self, records: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(added, replaced): the (unit, period label) an import of these records would add, and replace."""
+        keys = sorted(set(zip(records["unit"], records["period"])))
+        with self.engine.connect() as conn:
+            stored = self._index766_stored(conn, [u for u, _ in keys])
+        return [k for k in keys if k not in stored], [k for k in keys if k in stored]
+
+    def import_index766(self, records: pd.DataFrame, data: bytes, filename: str = "", user: str | None = None,
+                        illustrative: bool = False) -> ImportOutcome:
+        """Store QĐ 766 scores (read.index766 records) in one transaction; the same unit and period again supersedes
+        the stored score (kept in history, back after a rollback). A month and a span (quarter, year) of one unit
+        are different scores and never replace each other."""
+        if (records["period"].astype(str) == "").any():
+            raise ValueError("scores without a period cannot be stored")
+        keys = sorted(set(zip(records["unit"], records["period"])))
+        scores = (*INDEX766_GROUPS, "total")
+        with self._write() as conn:
+            stored = self._index766_stored(conn, [u for u, _ in keys])
+            replaced = [k for k in keys if k in stored]
+            added = [k for k in keys if k not in stored]
+            summary = {"index766": len(records), "units": int(records["unit"].nunique()),
+                       "periods": sorted({p for _, p in keys}), "added": len(added), "replaced": len(replaced)}
+            import_id = self._record_import(conn, "index766", data, filename, user, illustrative, summary)
+            by_period: dict[str, list[str]] = {}
+            for unit, label in replaced:
+                by_period.setdefault(label, []).append(unit)
+            for label, units_here in sorted(by_period.items()):
+                start, end = _split_period(label)
+                same_end = index766_rows.c.period_end.is_(None) if end is None else index766_rows.c.period_end == end
+                for chunk in _chunks(units_here, 500):
+                    conn.execute(index766_rows.update().where(
+                        index766_rows.c.current, index766_rows.c.period == start, same_end,
+                        index766_rows.c.unit.in_(chunk)).values(current=False))
+            payload = []
+            for record in records.to_dict("records"):
+                start, end = _split_period(record["period"])
+                payload.append({"import_id": import_id, "unit": str(record["unit"]), "level": str(record["level"] or ""),
+                                "year": int(record["year"]), "period": start, "period_end": end, "current": True,
+                                **{f: _maybe_float(record[f]) for f in scores},
+                                "rank": None if _maybe_float(record["rank"]) is None else int(record["rank"])})
+            if payload:
+                conn.execute(index766_rows.insert(), payload)
+        return ImportOutcome(import_id, added, replaced)
+
+    def index766_scores(self, start: str | None = None, end: str | None = None, units=None, level: str | None = None,
+                        spans: bool | None = None) -> pd.DataFrame:
+        """Current QĐ 766 scores: unit, level, year, period ("2025-06", a span "2025-04..2025-06"), the six groups,
+        total (floats, NaN where the file gave none) and rank (float, NaN when not given), ordered by period then
+        unit. `start`/`end` ("YYYY-MM"): the scores whose period lies wholly inside; `units`: names; `level`: a
+        level code; `spans`: None for every score, False for months only, True for spans only."""
+        scores = (*INDEX766_GROUPS, "total")
+        query = sa.select(index766_rows.c.unit, index766_rows.c.level, index766_rows.c.year, index766_rows.c.period,
+                          index766_rows.c.period_end, *(index766_rows.c[f] for f in scores),
+                          index766_rows.c.rank).where(index766_rows.c.current)
+        if start:
+            query = query.where(index766_rows.c.period >= start)
+        if end:
+            query = query.where(sa.func.coalesce(index766_rows.c.period_end, index766_rows.c.period) <= end)
+        if units:
+            query = query.where(index766_rows.c.unit.in_(list(units)))
+        if level:
+            query = query.where(index766_rows.c.level == level)
+        if spans is not None:
+            query = query.where(index766_rows.c.period_end.is_not(None) if spans else
+                                index766_rows.c.period_end.is_(None))
+        query = query.order_by(index766_rows.c.period, index766_rows.c.period_end, index766_rows.c.unit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).tuples().all()
+        frame = pd.DataFrame(rows, columns=["unit", "level", "year", "period", "period_end", *scores, "rank"])
+        frame["period"] = [_join_period(p, e) for p, e in zip(frame["period"], frame["period_end"])]
+        frame = frame.drop(columns="period_end")
+        return frame.astype({"year": "int64", **{f: "float64" for f in (*scores, "rank")}})
+
+    def index766_periods(self) -> list[str]:
+        """The periods with current scores: months "2025-06" and spans "2025-04..2025-06", in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(index766_rows.c.period, index766_rows.c.period_end).where(
+                index766_rows.c.current).distinct()).tuples().all()
+        return sorted({_join_period(p, e) for p, e in rows})
+
+    def index766_units(self) -> pd.DataFrame:
+        """The units with current scores: unit, level, ordered by level then name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(index766_rows.c.unit, index766_rows.c.level).where(index766_rows.c.current)
+                                .distinct().order_by(index766_rows.c.level, index766_rows.c.unit)).tuples().all()
+        return pd.DataFrame(rows, columns=["unit", "level"])
 
     # ------------------------------------------------------------------ column mappings
     def save_mapping(self, name: str, signature: str, columns: dict[str, str], user: str | None = None) -> int:
@@ -669,13 +872,18 @@ class Store:
 
     # ------------------------------------------------------------------ reading
     def import_history(self) -> pd.DataFrame:
+        """Every entry, newest first. created_at is UTC; user_name is who acted as people know them: the account's
+        display name while the account exists and has one, else the login name stored with the entry."""
+        display = sa.func.nullif(sa.func.trim(users.c.display_name), "")
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(
                 imports.c.id, imports.c.kind, imports.c.filename, imports.c.sha256, imports.c.size,
                 imports.c.created_at, imports.c.user, imports.c.illustrative, imports.c.summary,
-            ).order_by(imports.c.id.desc())).mappings().all()
+                sa.func.coalesce(display, imports.c.user).label("user_name"),
+            ).select_from(imports.outerjoin(users, users.c.username == imports.c.user))
+                .order_by(imports.c.id.desc())).mappings().all()
         frame = pd.DataFrame([dict(r) for r in rows], columns=[
-            "id", "kind", "filename", "sha256", "size", "created_at", "user", "illustrative", "summary"])
+            "id", "kind", "filename", "sha256", "size", "created_at", "user", "illustrative", "summary", "user_name"])
         frame["summary"] = frame["summary"].map(json.loads)
         return frame
 
@@ -695,7 +903,8 @@ class Store:
         return (row.filename, row.content) if row else None
 
     def has_illustrative_data(self) -> bool:
-        """True while any current plan or statistics row came from the shipped illustrative sample."""
+        """True while any current statistics row came from an illustrative import (the shipped sample, or a
+        shipped illustrative file uploaded again): the notice goes only once every such row is replaced."""
         with self.engine.connect() as conn:
             stats = conn.execute(sa.select(sa.func.count()).select_from(
                 stats_rows.join(imports, stats_rows.c.import_id == imports.c.id)).where(
@@ -858,7 +1067,7 @@ class Store:
         self.engine.dispose()
 
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def _recompute_current(conn) -> None:
@@ -886,14 +1095,16 @@ def _describe_key(table_name: str, key: list) -> str:
         return "Cách chấm điểm"
     if table_name == "mapping_versions":
         return f"Cách đọc cột “{key[0]}”"
+    if table_name == "index766_maxima":
+        return "Điểm tối đa các nhóm Bộ chỉ số 766"
     return str(key[0])
 
 
 def _describe_period(table_name: str, key: list) -> str:
-    if table_name == "stats_rows" and key[2]:
+    if table_name in ("stats_rows", "index766_rows") and key[2]:
         start, end = str(key[1]), str(key[2])
         return f"{start[5:7]}–{end[5:7]}/{start[:4]}"
-    if table_name in ("stats_rows", "progress_rows"):
+    if table_name in ("stats_rows", "progress_rows", "index766_rows"):
         period = str(key[1])
         return f"{period[5:7]}/{period[:4]}"
     if table_name == "procedure_rows":
@@ -931,6 +1142,27 @@ _TEXT_REASONS = (("disk is full", "full"), ("no space left", "full"), ("could no
                  ("database is locked", "busy"), ("database table is locked", "busy"), ("readonly", "readonly"),
                  ("read-only", "readonly"), ("server closed the connection", "connection"),
                  ("connection", "connection"))
+
+
+def validate_index766_thresholds(low, high, ceiling: float = 100.0) -> tuple[float, float]:
+    """The QĐ 766 thresholds as floats; ValueError (Vietnamese) unless both are numbers, 0 < low < high <= ceiling
+    (the sum of the groups' maxima)."""
+    values = []
+    for name, value in (("dưới", low), ("trên", high)):
+        try:
+            number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"Ngưỡng {name} phải là một số (đang là “{value}”).") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"Ngưỡng {name} phải là một số.")
+        values.append(number)
+    low, high = values
+    if not 0 < low < high:
+        raise ValueError("Ngưỡng dưới phải lớn hơn 0 và nhỏ hơn ngưỡng trên.")
+    if high > ceiling + 1e-9:
+        raise ValueError(f"Ngưỡng trên không được vượt tổng điểm tối đa "
+                         f"{('%g' % ceiling).replace('.', ',')} điểm.")
+    return low, high
 
 
 class StorageError(Exception):
@@ -1054,6 +1286,92 @@ def _bulk_insert_stats(conn, rows: pd.DataFrame, import_id: int) -> None:
             _test_hold("stats rows inserted")
 
 
+def _changes_entry(changed_values: int | None, changed_rows: int | None) -> dict:
+    """The summary's record of what replacing changed; only where something was replaced (0 values in 0 things
+    is then "không đổi số liệu nào"), so an import that only adds keeps its summary as before."""
+    return {"changed_values": changed_values, "changed_rows": changed_rows} if changed_rows is not None else {}
+
+
+def _count_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
+    """(values that differ, things with any difference) between two frames of the same things (index) and
+    columns; a thing missing from one side counts as all its values changed."""
+    if before.empty and after.empty:
+        return 0, 0
+    index = before.index.union(after.index)
+    old = before.reindex(index)
+    new = after.reindex(index)[list(before.columns)]
+    differs = ~((old == new) | (old.isna() & new.isna()))
+    return int(differs.to_numpy().sum()), int(differs.any(axis=1).sum())
+
+
+def _stats_changes(conn, by_period: dict[str, list[str]], records: pd.DataFrame):
+    """Of the unit-periods an import replaces ({period label: units}), how many stored figures it changes and in
+    how many unit-periods (None, None: it replaces none). A unit-period is compared as a whole: its rows summed,
+    as totals count them."""
+    if not by_period:
+        return None, None
+    stored = []
+    for label, units_here in by_period.items():
+        start, end = _split_period(label)
+        same_end = stats_rows.c.period_end.is_(None) if end is None else stats_rows.c.period_end == end
+        for chunk in _chunks(units_here, 500):
+            stored += [(label, *row) for row in conn.execute(
+                sa.select(stats_rows.c.unit, *(stats_rows.c[f] for f in STATS_FIELDS)).where(
+                    stats_rows.c.current, stats_rows.c.period == start, same_end,
+                    stats_rows.c.unit.in_(chunk))).tuples()]
+    keys = ["unit", "period"]
+    before = pd.DataFrame(stored, columns=["period", "unit", *STATS_FIELDS]).astype(
+        {f: "int64" for f in STATS_FIELDS}).groupby(keys).sum()
+    wanted = pd.MultiIndex.from_tuples([(u, p) for p, units_here in by_period.items() for u in units_here],
+                                       names=keys)
+    after = records[[*keys, *STATS_FIELDS]].astype({f: "int64" for f in STATS_FIELDS}).groupby(keys).sum()
+    return _count_changes(before, after.loc[after.index.isin(wanted)])
+
+
+def _progress_changes(conn, replaced: list[tuple[str, str, str]], rows: pd.DataFrame):
+    """Of the reports an import replaces, how many stored values (value, status, document, note) it changes."""
+    if not replaced:
+        return None, None
+    keys, fields = ["code", "period", "agency"], [c for c in PROGRESS_COLUMNS if c not in ("code", "period", "agency")]
+    stored = []
+    for chunk in _chunks(sorted({k[0] for k in replaced}), 500):
+        stored += conn.execute(sa.select(*(progress_rows.c[c] for c in (*keys, *fields))).where(
+            progress_rows.c.current, progress_rows.c.code.in_(chunk))).tuples().all()
+
+    def normal(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+        for c in fields:
+            if c != "value":
+                frame[c] = frame[c].fillna("").astype(str)
+        return frame.drop_duplicates(keys, keep="last").set_index(keys)[fields]
+
+    wanted = set(replaced)
+    before = normal(pd.DataFrame(stored, columns=[*keys, *fields]))
+    after = normal(rows[[*keys, *fields]])
+    return _count_changes(before.loc[[k in wanted for k in before.index]],
+                          after.loc[[k in wanted for k in after.index]])
+
+
+def _procedure_changes(conn, replaced: list[tuple[str, int]], rows: pd.DataFrame):
+    """Of the unit-years an import replaces, how many stored procedure counts it changes."""
+    if not replaced:
+        return None, None
+    stored = []
+    for chunk in _chunks(sorted({u for u, _ in replaced}), 500):
+        stored += conn.execute(sa.select(procedure_rows.c.unit, procedure_rows.c.year,
+                                         *(procedure_rows.c[f] for f in PROCEDURE_FIELDS)).where(
+            procedure_rows.c.current, procedure_rows.c.unit.in_(chunk))).tuples().all()
+    keys, wanted = ["unit", "year"], set(replaced)
+    before = pd.DataFrame(stored, columns=[*keys, *PROCEDURE_FIELDS])
+    after = rows[[*keys, *PROCEDURE_FIELDS]].copy()
+    frames = []
+    for frame in (before, after):
+        frame = frame.astype({"year": "int64", **{f: "int64" for f in PROCEDURE_FIELDS}}).groupby(keys).sum()
+        frames.append(frame.loc[[k in wanted for k in frame.index]])
+    return _count_changes(*frames)
+
+
 class PeriodConflict(ValueError):
     """An import whose spans and months would count a month twice; nothing was written."""
 
@@ -1075,6 +1393,14 @@ def _join_period(start: str, end: str | None) -> str:
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _maybe_float(value) -> float | None:
+    """A score for the database: None for NaN or None (nothing given), else a float."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if pd.isna(number) else number
 
 
 def _plain(record: dict) -> dict:

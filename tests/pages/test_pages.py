@@ -188,9 +188,9 @@ def test_refused_upload_shows_located_errors_and_stores_nothing(tmp_path, use_db
     at.file_uploader[0].set_value(("sai.xlsx", build_template_workbook(bad), "application/octet-stream"))
     at.run()
     assert any("Tệp bị từ chối" in e.value for e in at.error)
-    frame = at.dataframe[0].value
-    assert list(frame.columns) == ["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"]
-    assert frame.iloc[0]["Sheet"] == "Thống kê" and frame.iloc[0]["Dòng"] == 2
+    frame = at.table[0].value  # the findings, whole (tests/pages/test_data_page.py)
+    assert list(frame.columns) == ["Mức độ", "Vị trí", "Nội dung"]
+    assert frame.iloc[0]["Vị trí"].startswith(md("Sheet “Thống kê”, dòng 2 ("))
     assert not [b for b in at.button if b.key == "confirm_import"]
     assert Store(url).import_count() == 0
 
@@ -411,8 +411,8 @@ def test_a_file_without_a_period_is_given_one_by_the_user_before_it_is_stored(tm
     assert not at.exception
     assert not at.error
     assert any("Thêm **1**" in m.value for m in at.markdown)
-    frame = at.dataframe[0].value
-    assert "Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng 03/2019." in frame["Nội dung"].tolist()
+    frame = at.table[0].value
+    assert md("Tệp không ghi kỳ báo cáo; dùng kỳ người nhập đã chọn: tháng 03/2019.") in frame["Nội dung"].tolist()
     assert Store(url).import_count() == 0
     at.button(key="confirm_import").click()
     at.run()
@@ -449,8 +449,8 @@ def test_the_user_maps_a_column_sees_the_preview_and_saves_the_mapping_for_next_
     at.file_uploader[0].set_value(("t02.xlsx", february, "application/octet-stream"))
     at.run()
     assert not at.error
-    frame = at.dataframe[0].value
-    assert "Đã đọc 6 cột theo cách đọc đã lưu “Cổng DVC tỉnh” (tệp cùng mẫu với tệp đã lưu cách đọc)." in \
+    frame = at.table[0].value
+    assert md("Đã đọc 6 cột theo cách đọc đã lưu “Cổng DVC tỉnh” (tệp cùng mẫu với tệp đã lưu cách đọc).") in \
         frame["Nội dung"].tolist()
 
 

@@ -26,7 +26,7 @@ from ui.safe import md
 
 accounts_db = test_rights.accounts_db  # the fixture, with its accounts and login hook
 
-FINDINGS_COLUMNS = ["Mức độ", "Sheet", "Dòng", "Cột", "Nội dung"]
+FINDINGS_COLUMNS = ["Mức độ", "Vị trí", "Nội dung"]
 
 
 def state(store) -> tuple:
@@ -37,7 +37,7 @@ def state(store) -> tuple:
 
 
 def findings_shown(at) -> list[dict]:
-    tables = [d.value for d in at.dataframe if list(d.value.columns) == FINDINGS_COLUMNS]
+    tables = [t.value for t in at.table if list(t.value.columns) == FINDINGS_COLUMNS]  # st.table: escaped cells
     assert len(tables) == 1, "the table of findings"
     return tables[0].to_dict("records")
 
@@ -50,9 +50,9 @@ def test_an_agency_editors_file_with_another_agencys_row_is_refused_with_the_row
         "Tài khoản “noivu” chỉ được nhập tiến độ của cơ quan mình; tệp có 1 dòng báo cáo không thuộc cơ quan này "
         "(Phòng Tài nguyên và Môi trường). Không có gì được lưu. Hãy bỏ các dòng đó (xem bảng lỗi) rồi tải lên lại.")]
     errors = [r for r in findings_shown(at) if r["Mức độ"] == "Lỗi"]
-    assert errors == [{"Mức độ": "Lỗi", "Sheet": "Tiến độ", "Dòng": 3, "Cột": "G (Cơ quan báo cáo)",
-                       "Nội dung": "Tài khoản “noivu” chỉ được nhập tiến độ của Phòng Nội vụ, không được nhập báo cáo "
-                                   "tiến độ của Phòng Tài nguyên và Môi trường."}]
+    assert errors == [{"Mức độ": "Lỗi", "Vị trí": md("Sheet “Tiến độ”, dòng 3, cột “G (Cơ quan báo cáo)”"),
+                       "Nội dung": md("Tài khoản “noivu” chỉ được nhập tiến độ của Phòng Nội vụ, không được nhập báo "
+                                      "cáo tiến độ của Phòng Tài nguyên và Môi trường.")}]
     assert "confirm_import" not in keys(at) and not any(s.value == "Xem trước" for s in at.subheader)
     assert not at.success  # never "Tệp hợp lệ" over a file this account may not store
     assert state(accounts_db) == before

@@ -4,11 +4,14 @@ The names below are the reports' public face, used by the Dữ liệu-free expor
 """
 
 from .content import (  # noqa: F401
+                      ILLUSTRATIVE_NOTICE,
                       MIME_TYPES,
+                      PPTX_MAX_TABLE_SLIDES,
                       PPTX_TABLE_ROWS,
                       REPORT_TITLE,
                       SECTION_TITLES,
                       SECTIONS,
+                      TABLE_FONT_PT,
                       Report,
                       ReportPart,
                       build_report,

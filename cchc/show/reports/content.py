@@ -33,7 +33,10 @@ SECTION_SLUGS = {"overview": "", "processing": "giai-quyet", "online": "truc-tuy
 REPORT_TITLE = "Báo cáo Chỉ số cải cách hành chính"  # when one report holds several sections
 MIME_TYPES = {"pdf": "application/pdf", "html": "text/html",
               "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
-PPTX_TABLE_ROWS = 15
+PPTX_TABLE_ROWS = 15  # at most this many rows on one slide, fewer when their text wraps
+PPTX_MAX_TABLE_SLIDES = 12  # a longer table is cut on the slides (the PDF and the Excel file have it whole)
+TABLE_FONT_PT = 14  # table text on slides and PDF pages: readable on a projector from the back of the room
+ILLUSTRATIVE_NOTICE = "Dữ liệu minh họa: số liệu mẫu, không phải số liệu thật"  # on every page and slide
 CHART_WIDTH = 1200  # layout pixels of a chart image; rendered at scale 2
 
 
@@ -74,6 +77,7 @@ class Report:
     level: str = ""
     made: dt.date = field(default_factory=dt.date.today)
     notes: list[str] = field(default_factory=list)  # about the whole report (illustrative data…)
+    illustrative: bool = False  # sample statistics: every page and slide says so (ILLUSTRATIVE_NOTICE)
     images: dict[int, bytes | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -104,6 +108,11 @@ class _Context:
     def period(self) -> str:
         return self.filters.describe(self.organisation)
 
+    @property
+    def close_ratio(self) -> float:
+        """The "Gần đạt" share of the target stored with the plan's scoring rules, as the pages use it."""
+        return views.close_ratio(self.store, self.filters.year)
+
 
 def build_report(store: Store, filters: views.Filters, unit: str | None = None,
                  organisation: Organisation | None = None, sections=("overview",),
@@ -132,11 +141,12 @@ def build_report(store: Store, filters: views.Filters, unit: str | None = None,
         subtitle.append(f"Đơn vị: {unit}")
     subtitle.append(f"Ngày lập: {made.strftime('%d/%m/%Y')}")
     notes = []
-    if views.has_illustrative(store):
+    illustrative = views.has_illustrative(store)
+    if illustrative:
         notes.append("Dữ liệu minh họa: số liệu thống kê TTHC trong báo cáo này là số liệu mẫu đi kèm phần mềm, "
                      "không phải số liệu thật.")
     return Report(title, subtitle, parts, organisation.name, filters.start, filters.end, unit, filters.level, made,
-                  notes)
+                  notes, illustrative=illustrative)
 
 
 def figure_title(fig: go.Figure) -> str:
@@ -211,7 +221,7 @@ def _overview(ctx: _Context) -> ReportPart:
                                   f"khôi phục {fmt.points(projection[1].recovered)} điểm, đạt "
                                   f"{fmt.points(projection[1].projected)} điểm"))
         part.headline.append((f"Tình trạng {len(plan.criteria)} tiêu chí", _status_line(score.status_counts())))
-    cards = views.rate_cards(totals, plan) if has_stats else []
+    cards = views.rate_cards(totals, plan, close_ratio=ctx.close_ratio) if has_stats else []
     part.headline += [_card_headline(c) for c in cards]
 
     if plan is not None:
@@ -230,7 +240,8 @@ def _overview(ctx: _Context) -> ReportPart:
                                               f"Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 theo tháng\n{ctx.period}"))
         units = views.by_unit(ctx.store, f)
         part.add_figure(figures.unit_rates(units, "on_time_rate", targets.get("on_time_rate"),
-                                           f"Xếp hạng đơn vị theo tỷ lệ đúng hạn\n{ctx.period}"))
+                                           f"Xếp hạng đơn vị theo tỷ lệ đúng hạn\n{ctx.period}",
+                                           close_ratio=ctx.close_ratio))
         for key in ("on_time_rate", "online_l3_share", "online_l4_share"):
             behind = views.units_behind(units, key, targets.get(key))
             label = RATES[key].label
@@ -264,7 +275,8 @@ def _processing(ctx: _Context) -> ReportPart:
     plan = views.plan_for(ctx.store, f.year)
     on_time_target, _ = views.target_for(plan, "on_time_rate")
     apology_target, _ = views.target_for(plan, "apology_rate")
-    cards = {c.key: c for c in views.rate_cards(totals, plan, ("on_time_rate", "late_rate", "apology_rate"))}
+    cards = {c.key: c for c in views.rate_cards(totals, plan, ("on_time_rate", "late_rate", "apology_rate"),
+                                                ctx.close_ratio)}
     part.headline += [
         _card_headline(cards["on_time_rate"], counts=True),
         ("Hồ sơ đã giải quyết", fmt.number(totals["resolved_total"])),
@@ -277,7 +289,8 @@ def _processing(ctx: _Context) -> ReportPart:
     part.add_figure(figures.monthly_rates(by_month, ("on_time_rate",), {"on_time_rate": on_time_target},
                                           f"Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng\n{ctx.period}"))
     part.add_figure(figures.unit_rates(units, "on_time_rate", on_time_target,
-                                       f"Xếp hạng đơn vị theo tỷ lệ đúng hạn\n{ctx.period}"))
+                                       f"Xếp hạng đơn vị theo tỷ lệ đúng hạn\n{ctx.period}",
+                                       close_ratio=ctx.close_ratio))
     part.add_figure(figures.monthly_counts(by_month, {
         "resolved_early": ("Trước hạn", "#56B4E9"), "resolved_on_time": ("Đúng hạn", "#0072B2"),
         "resolved_late": ("Quá hạn", "#D55E00")}, f"Hồ sơ đã giải quyết theo tháng\n{ctx.period}"))
@@ -292,7 +305,8 @@ def _processing(ctx: _Context) -> ReportPart:
     part.add_table("Đơn vị chưa đạt chỉ tiêu giải quyết đúng hạn",
                    views.behind_table(behind, "on_time_rate") if len(behind) else behind,
                    "Tất cả đơn vị đều đạt chỉ tiêu giải quyết đúng hạn trong kỳ này.")
-    part.add_table("Số liệu giải quyết hồ sơ theo đơn vị", views.processing_table(units, on_time_target))
+    part.add_table("Số liệu giải quyết hồ sơ theo đơn vị", views.processing_table(units, on_time_target,
+                                                                                 close_ratio=ctx.close_ratio))
     return part
 
 
@@ -303,7 +317,7 @@ def _online(ctx: _Context) -> ReportPart:
     if totals is None:
         return part
     plan = views.plan_for(ctx.store, f.year)
-    cards = views.rate_cards(totals, plan, views.ONLINE_RATES)
+    cards = views.rate_cards(totals, plan, views.ONLINE_RATES, ctx.close_ratio)
     targets = {c.key: c.target for c in cards}
     part.headline += [_card_headline(c, counts=True) for c in cards]
     by_month = views.monthly(ctx.store, f)
@@ -313,7 +327,7 @@ def _online(ctx: _Context) -> ReportPart:
     part.add_figure(figures.monthly_rates(by_month, ("bcci_intake_share", "bcci_return_share"), targets,
                                           f"Tỷ lệ tiếp nhận và trả kết quả qua BCCI\n{ctx.period}"))
     if totals.get("received_online_full") or totals.get("received_online_partial"):
-        new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES)
+        new_cards = views.rate_cards(totals, plan, views.NEW_ERA_RATES, ctx.close_ratio)
         part.headline += [_card_headline(c, counts=True) for c in new_cards]
         part.add_figure(figures.monthly_rates(
             by_month, views.NEW_ERA_RATES, {c.key: c.target for c in new_cards},
@@ -321,7 +335,7 @@ def _online(ctx: _Context) -> ReportPart:
     units = views.by_unit(ctx.store, f)
     for key in views.ONLINE_RATES:
         part.add_figure(figures.unit_rates(units, key, targets.get(key), f"{RATES[key].label} theo đơn vị\n"
-                                                                         f"{ctx.period}"))
+                                                                         f"{ctx.period}", close_ratio=ctx.close_ratio))
     for key in views.ONLINE_RATES:
         behind = views.units_behind(units, key, targets.get(key))
         label = RATES[key].label
@@ -384,7 +398,7 @@ def _unit(ctx: _Context) -> ReportPart:
         groups = registry.group_members(set(stats_units["unit"]))
         leads, supports = views.unit_criteria(plan, unit, level, groups)
         part.headline += [("Tiêu chí chủ trì", str(len(leads))), ("Tiêu chí phối hợp", str(len(supports)))]
-        status = views.criteria_status(plan, unit_totals or {k: 0 for k in views.STATS_FIELDS})
+        status = views.criteria_status(plan, views.plan_score(ctx.store, f)[1])  # as on the agency page
         for title, codes in (("Tiêu chí đơn vị chủ trì", leads), ("Tiêu chí đơn vị phối hợp", supports)):
             part.add_table(title, views.criteria_table(status[status["code"].isin(codes)])
                            .drop(columns=["Lĩnh vực", "Chủ trì"]), f"{title}: không có.")
@@ -394,7 +408,7 @@ def _unit(ctx: _Context) -> ReportPart:
         part.notes.append(f"Chưa có số liệu thống kê TTHC của {unit} trong kỳ đã chọn.")
         return part
     by_month = views.monthly(ctx.store, unit_filters, (unit,))
-    cards = views.rate_cards(unit_totals, plan)
+    cards = views.rate_cards(unit_totals, plan, close_ratio=ctx.close_ratio)
     targets = {c.key: c.target for c in cards}
     part.headline += [_card_headline(c, counts=True) for c in cards]
     part.add_figure(figures.monthly_rates(by_month, ("on_time_rate",), targets,
@@ -464,12 +478,3 @@ def _numeric_columns(rows: list[list[str]], n: int) -> list[bool]:
         out.append(bool(cells) and all(_NUMERIC_CELL.match(c) for c in cells)
                    and any(c != "–" for c in cells))
     return out
-
-
-def _column_weights(headers: list[str], rows: list[list[str]], cap: int = 40) -> list[float]:
-    weights = []
-    for i, header in enumerate(headers):
-        longest = max([len(r[i]) for r in rows] or [0])
-        words = max((len(w) for w in header.split()), default=0)
-        weights.append(max(min(longest, cap), min(len(header), 14), words, 3))
-    return weights

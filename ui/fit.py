@@ -1,0 +1,50 @@
+"""Layout that fits a projector (1280 × 720, 1024 × 768, the sidebar open): less padding around the page, card
+labels that wrap instead of ending in "…", and side-by-side columns that go under each other once a column would
+be narrower than what it holds (st.columns only stacks below a 640 px window, far too late with the sidebar open).
+
+Card rows use st.grid (it drops columns by itself); `columns` is for uneven pairs such as a chart and a donut.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+MIN_WIDTHS = (280, 320, 400)  # px: the minimum column widths `columns` offers, one CSS rule each
+
+_STACK = "\n".join(
+    f'[class*="st-key-fit-{w}-"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; row-gap: 1rem; }}\n'
+    f'[class*="st-key-fit-{w}-"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] '
+    f'{{ min-width: min({w}px, 100%); }}' for w in MIN_WIDTHS)
+
+_CSS = f"""<style>
+/* Streamlit's 6rem above and 5rem beside the page cost a row of cards and 160 px of width on a projector */
+[data-testid="stMainBlockContainer"] {{ padding: 4rem 1.75rem 4rem; }}
+/* a card's label and its status line wrap onto a second line rather than end in "…" */
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
+[data-testid="stMetricDelta"] > div {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+{_STACK}
+</style>"""
+
+
+def apply() -> None:
+    st.html(_CSS)
+
+
+def columns(spec, *, min_width: int, key: str, **kwargs):
+    """st.columns(spec) whose columns wrap under each other, each then full width, when one would be narrower than
+    `min_width` px (one of MIN_WIDTHS); `key` names the group (unique on the page)."""
+    if min_width not in MIN_WIDTHS:
+        raise ValueError(f"min_width must be one of {MIN_WIDTHS}, not {min_width}")
+    with st.container(key=f"fit-{min_width}-{key}"):
+        return st.columns(spec, **kwargs)
+
+
+NAME_WIDTH = 360  # px: with it, code, target, value and status stay in view of a 1024 px window's table
+
+
+def criteria_columns(frame) -> dict:
+    """column_config for a criteria table (views.score_table): every column as wide as its content, the criterion's
+    name at NAME_WIDTH so the target, current value and status beside it are never pushed out of sight."""
+    from ui import league
+
+    return league.column_widths(frame, {"Tiêu chí": {"width": NAME_WIDTH}})
