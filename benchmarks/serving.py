@@ -186,7 +186,7 @@ async def view(port: int, query: str = "", page: str = "") -> View:
 def check(result: View, charts: int, what: str) -> None:
     if result.status != 0 or result.exceptions or len(result.charts) != charts:
         raise SystemExit(f"{what}: lượt xem không đúng (trạng thái {result.status}, lỗi {result.exceptions[:2]}, "
-                         f"{len(result.charts)} biểu đồ, cần {charts})")
+                         f"{len(result.charts)} biểu đồ, cần {charts}; các phần tử {result.elements})")
 
 
 def views_at_once(port: int, n: int, query: str = "") -> list[View]:

@@ -140,7 +140,7 @@ cards = views.rate_cards(unit_totals, plan, close_ratio=common.query("close_rati
 targets = {c.key: c.target for c in cards}
 cols = st.columns(3)
 for i, card in enumerate(cards):
-    common.rate_metric(cols[i % 3], card)
+    common.rate_metric(cols[i % 3], card, units=(unit,))  # the unit's own change, not a guessed scope
 
 left, right = st.columns(2)
 with left:

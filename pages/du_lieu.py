@@ -31,6 +31,7 @@ PREVIEW_WORDS = {  # kind: (what a row is, first column, second column, how the 
     "stats": ("đơn vị-tháng", "Đơn vị", "Tháng", fmt.period_label),
     "progress": ("báo cáo tiêu chí-kỳ", "Tiêu chí", "Kỳ", fmt.period_label),
     "procedures": ("đơn vị-năm", "Đơn vị", "Năm", str),
+    "index766": ("đơn vị-kỳ", "Đơn vị", "Kỳ", fmt.period_label),
 }
 
 
@@ -41,9 +42,14 @@ def _check(sha256: str, name: str, data_version: int, _data: bytes, period: tupl
     forced = json.loads(mapping_json) if mapping_json else None
     from cchc.sandbox import check_file_bounded, limits_from_settings  # a child process with CPU/memory/time limits
 
-    return check_file_bounded(_data, name, plan=store.current_plan(), period=period, mappings=store.saved_mappings(),
-                              forced_mapping=forced, limits=limits_from_settings(common.setting),
-                              waiting=lambda: st.spinner("Đang chờ lượt kiểm tra…"))
+    from cchc.ingest import apply_index766_maxima
+
+    result = check_file_bounded(_data, name, plan=store.current_plan(), period=period,
+                                mappings=store.saved_mappings(), forced_mapping=forced,
+                                limits=limits_from_settings(common.setting),
+                                waiting=lambda: st.spinner("Đang chờ lượt kiểm tra…"))
+    # the child checks a QĐ 766 file against the default maxima; the stored ones may differ
+    return apply_index766_maxima(result, store.index766_maxima())
 
 
 def _guarded(action):

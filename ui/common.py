@@ -230,7 +230,7 @@ def page_tools(section: str, unit: str | None = None) -> None:
     """The row of tools at the top right of a page: report export and link sharing."""
     # one right-aligned row, each button as wide as its words (fixed columns cut them at 1280 px and below)
     with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-        st.link_button("Trình chiếu", "/?" + query_string(exclude=("don_vi",), extra={"trinh_chieu": "1"}),  # this page, its don_vi too
+        st.link_button("Trình chiếu", "?" + query_string(extra={"trinh_chieu": "1"}),  # this page, its don_vi too
                        icon=":material/slideshow:", help="Toàn màn hình, phím ← → để chuyển trang.")
         report_buttons(section, unit)
         share_link()

@@ -173,7 +173,7 @@ def build_digest(store: Store, period: str | None = None, organisation: Organisa
         missed, chosen = league.missed_targets(units, digest.plan, ratio)
         for indicator in chosen:
             column = f"{indicator.key}:status"
-            rows = missed[missed[column] != "no_data"]
+            rows = missed[missed[column].isin(["close", "behind"])]
             rows = rows.sort_values([indicator.key, "unit"], ascending=[not indicator.lower_is_better, True])
             digest.below += [Below(r["unit"], indicator.key, RATES[indicator.key].label, float(r[indicator.key]),
                                    float(indicator.target.value), views.target_text(indicator.target),

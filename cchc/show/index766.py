@@ -55,7 +55,7 @@ def group_header(group: str, maxima: Mapping[str, float]) -> str:
 
 
 def total_header(maxima: Mapping[str, float]) -> str:
-    return f"Tổng điểm ({fmt.points(sum(maxima[g] for g in GROUPS))})"
+    return "Tổng điểm (100)"
 
 
 def score_text(value) -> str:
@@ -219,8 +219,8 @@ def with_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 
 def ranking_table(frame: pd.DataFrame, maxima: Mapping[str, float],
                   level_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The ranked period as users read it: Hạng, Đơn vị, Cấp, Tổng điểm (100), So với kỳ trước ("▲ 1,5"), the six
-    groups headed with their maxima ("CKMB (18)"), and the portal's own rank when the file gave one. The change
+    """The ranked period as users read it: Hạng, Đơn vị, Cấp, Tổng điểm (100), So với kỳ trước ("▲ 1,5"), the
+    portal's own rank when the file gave one, the six groups headed with their maxima ("CKMB (18)"). The change
     cells' verdicts are in .attrs["verdicts"] (for colour; the arrow says it too)."""
     labels = dict(level_labels or {})
     table = pd.DataFrame({
@@ -230,10 +230,10 @@ def ranking_table(frame: pd.DataFrame, maxima: Mapping[str, float],
         total_header(maxima): frame["total"].map(score_text),
         CHANGE_HEADER: frame["change"].map(change_text),
     }, index=frame.index)
+    if frame["rank"].notna().any():  # beside the total: what leaders compare first, before the groups
+        table[PORTAL_RANK_HEADER] = [fmt.number(r) if not pd.isna(r) else "–" for r in frame["rank"]]
     for group in GROUPS:
         table[group_header(group, maxima)] = frame[group].map(score_text)
-    if frame["rank"].notna().any():
-        table[PORTAL_RANK_HEADER] = [fmt.number(r) if not pd.isna(r) else "–" for r in frame["rank"]]
     table.attrs["verdicts"] = pd.DataFrame({CHANGE_HEADER: frame["change"].map(verdict)}, index=frame.index)
     return table
 

@@ -417,6 +417,14 @@ def _replaced_text(summary: dict, what: str) -> str:
 
 def describe_import(summary: dict) -> str:
     """One line on what an import held, for the history table; a re-import says whether it changed any value."""
+    if "index766" in summary:  # before "rows": a score file's summary has units and periods too
+        periods = summary.get("periods") or []
+        span = ", ".join(fmt.period_label(p) for p in periods[:3]) + ("…" if len(periods) > 3 else "")
+        return (f"Chỉ số 766: {summary['units']} đơn vị, {span}: thêm {fmt.number(summary.get('added', 0))}, "
+                f"thay thế {fmt.number(summary.get('replaced', 0))} đơn vị-kỳ")
+    if "maxima" in summary:
+        return "Điểm tối đa các nhóm Chỉ số 766: " + ", ".join(
+            f"{code.upper()} {fmt.points(value)}" for code, value in summary["maxima"].items())
     if "progress" in summary:
         return (f"{summary['progress']} báo cáo tiến độ, {len(summary.get('criteria', []))} tiêu chí"
                 + _replaced_text(summary, "báo cáo"))

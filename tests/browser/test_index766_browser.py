@@ -1,6 +1,7 @@
 """The Chỉ số 766 page in Chromium at 1280×720 and 1024×768: no text of the main area cut (scrollWidth beyond
 clientWidth), the page never scrolls sideways, and a click on a row of the ranking shows that unit's trend (AppTest
-cannot click a table). Screenshots in test-artifacts/ (chi-so-766-<width>.png, -xu-huong.png after the click).
+cannot click a table). Screenshots in test-artifacts/: chi-so-766-<width>[-xu-huong][-ca-trang].png, before and
+after the click, the screen and the whole page.
 
 The sample data plus June and May 2019 scores built here: June by total, Phòng Nội vụ and Phòng Tư pháp 92,75 (tied,
 by name), UBND xã Kim Tân 85, UBND xã Ia Tul 82,5, UBND xã Chư Răng 74; so the second row is Phòng Tư pháp, 91 in May.
@@ -60,9 +61,17 @@ def server(tmp_path_factory, browser):
         yield running
 
 
-def shot(tab, name: str) -> None:
+def shot(tab, name: str, width: int, height: int) -> None:
+    """The screen as it is (name.png), then the whole page at that width (name-ca-trang.png): Streamlit scrolls
+    its main area, not the document, so the window is made as tall as the page for it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    tall = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    tab.set_viewport_size({"width": width, "height": max(height, int(tall) + 40)})
+    wait_still(tab, f"[data-testid='stMain'], {GRID}, .js-plotly-plot")
+    tab.screenshot(path=str(ARTIFACTS / f"{name}-ca-trang.png"))
+    tab.set_viewport_size({"width": width, "height": height})
+    wait_still(tab, f"[data-testid='stMain'], {GRID}, .js-plotly-plot")
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768)])
@@ -78,7 +87,7 @@ def test_nothing_cut_and_a_click_shows_the_trend(server, browser, width, height)
         wait_still(tab, f"{GRID}, .js-plotly-plot")
         assert tab.evaluate(CLIPPED) == []
         assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-        shot(tab, f"chi-so-766-{width}")
+        shot(tab, f"chi-so-766-{width}", width, height)
 
         ranking = grids.nth(1)
         ranking.scroll_into_view_if_needed()
@@ -92,6 +101,6 @@ def test_nothing_cut_and_a_click_shows_the_trend(server, browser, width, height)
         wait_still(tab, f"{GRID}, .js-plotly-plot")
         assert tab.evaluate(CLIPPED) == []
         assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-        shot(tab, f"chi-so-766-{width}-xu-huong")
+        shot(tab, f"chi-so-766-{width}-xu-huong", width, height)
     finally:
         context.close()

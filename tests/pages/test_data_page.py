@@ -165,3 +165,38 @@ def test_the_open_mode_hint_names_a_command_that_works(tmp_path, use_db):
     assert "--role" in done.stdout
     with sa.create_engine(f"sqlite:///{tmp_path / 'open.sqlite'}").connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one() == 0
+
+
+def test_a_qd766_score_file_is_previewed_stored_and_checked_against_the_stored_maxima(tmp_path, use_db):
+    """The page's check runs in a child with the default maxima: the office's own maxima must still decide."""
+    url = f"sqlite:///{tmp_path / 'diem766.sqlite'}"
+    use_db(url)
+    header = ["STT", "Tên đơn vị", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ công trực tuyến",
+              "Thanh toán trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ", "Tổng điểm"]
+    rows = [["Kỳ đánh giá: Tháng 6 năm 2025"], header,
+            [1, "UBND xã Ia Tul", 16, 18, 10, 8, 17, 20, 89],   # 16+18+10+8+17+20 = 89
+            [2, "UBND xã Ia Kdăm", 15, 17, 9, 7, 16, 19, 83]]   # 15+17+9+7+16+19 = 83
+    workbook = book(SheetSpec("Điểm", rows))
+    store = Store(url)
+    store.set_index766_maxima({"ckmb": 15, "tdgq": 20, "dvctt": 12, "tttt": 10, "mdhl": 18, "mdsh": 25}, user="qt")
+    store.dispose()
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("diem_766_t06.xlsx", workbook, XLSX))
+    at.run()
+    assert not at.exception
+    # Ia Tul's 16 is above the office's maximum of 15 for CKMB (the default 18 would let it pass)
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    assert any("UBND xã Ia Tul" in str(r) or "dòng 3" in str(r) for r in findings_shown(at))
+
+    store = Store(url)
+    store.set_index766_maxima({"ckmb": 18, "tdgq": 20, "dvctt": 12, "tttt": 10, "mdhl": 18, "mdsh": 22}, user="qt")
+    store.dispose()
+    at = open_page("pages/du_lieu.py")
+    at.file_uploader[0].set_value(("diem_766_t06.xlsx", workbook, XLSX))
+    at.run()
+    assert not at.exception and not at.error
+    assert any("đơn vị-kỳ" in m.value for m in at.markdown)  # the preview speaks of unit-periods
+    next(b for b in at.button if b.label == "Xác nhận nhập dữ liệu").click().run()
+    assert not at.exception
+    stored = Store(url).index766_scores()
+    assert sorted(zip(stored["unit"], stored["total"])) == [("UBND xã Ia Kdăm", 83.0), ("UBND xã Ia Tul", 89.0)]

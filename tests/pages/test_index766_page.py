@@ -128,8 +128,8 @@ def test_every_unit_ranked_for_the_latest_month_by_default(scored):
     assert table["Hạng"].tolist() == ["1", "1", "3", "4", "5", "6"]
     assert table["Tổng điểm (100)"].tolist() == ["92,75", "92,75", "89,5", "85", "82,5", "74"]
     assert table["So với kỳ trước"].tolist() == ["▼ 0,75", "▲ 1,75", "▲ 1,5", "–", "▲ 1,5", "▼ 1"]
-    assert list(table.columns[5:11]) == ["CKMB (18)", "TDGQ (20)", "DVCTT (12)", "TTTT (10)", "MDHL (18)",
-                                         "MDSH (22)"]
+    assert list(table.columns[5:12]) == ["Hạng trên Cổng", "CKMB (18)", "TDGQ (20)", "DVCTT (12)", "TTTT (10)",
+                                         "MDHL (18)", "MDSH (22)"]
     assert table.set_index("Đơn vị").loc[IA_PA, "Hạng trên Cổng"] == "4"
     assert "Tải Excel" in [b.proto.label for b in at.get("download_button")]
 

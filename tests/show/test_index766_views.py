@@ -82,8 +82,8 @@ def test_periods_newest_first_the_month_before_its_quarter():
 
 def test_units_ranked_by_total_ties_share_a_place_with_the_change_since_may():
     table = view.ranking_table(june(), DEFAULT, LEVELS)
-    assert list(table.columns) == ["Hạng", "Đơn vị", "Cấp", "Tổng điểm (100)", "So với kỳ trước", "CKMB (18)",
-                                   "TDGQ (20)", "DVCTT (12)", "TTTT (10)", "MDHL (18)", "MDSH (22)", "Hạng trên Cổng"]
+    assert list(table.columns) == ["Hạng", "Đơn vị", "Cấp", "Tổng điểm (100)", "So với kỳ trước", "Hạng trên Cổng",
+                                   "CKMB (18)", "TDGQ (20)", "DVCTT (12)", "TTTT (10)", "MDHL (18)", "MDSH (22)"]
     assert table["Đơn vị"].tolist() == [NOI_VU, TU_PHAP, IA_PA, KIM_TAN, IA_TUL, CHU_RANG]
     assert table["Hạng"].tolist() == ["1", "1", "3", "4", "5", "6"]
     assert table["Tổng điểm (100)"].tolist() == ["92,75", "92,75", "89,5", "85", "82,5", "74"]
