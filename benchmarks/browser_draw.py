@@ -73,7 +73,9 @@ def load(context, url: str, charts: int) -> dict:
         sizes = page.evaluate("""() => ({
             plots: document.querySelectorAll('.js-plotly-plot').length,
             tables: document.querySelectorAll("[data-testid='stDataFrame']").length,
-            nodes: document.querySelectorAll('*').length})""")
+            nodes: document.querySelectorAll('*').length,
+            plotly_js: (performance.getEntriesByType('resource').find(e => /PlotlyChart/.test(e.name)) || {}).responseEnd
+        })""")
         return {**marks, **sizes}
     finally:
         page.close()

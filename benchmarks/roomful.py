@@ -50,7 +50,7 @@ def measure(server: serving.Server, n: int, query: str, charts: int, what: str) 
     serving.settle(server.pid)
     used = server.cpu_seconds() - before
     return {"cpu_ms_per_view": used / n * 1000, "last_view_s": max(v.seconds for v in views),
-            "median_view_s": statistics.median(v.seconds for v in views)}
+            "median_view_s": statistics.median(v.seconds for v in views), "rss_mb": server.rss_mb()}
 
 
 def run(args) -> dict:
@@ -103,11 +103,12 @@ def report(result: dict) -> str:
     ]
     lines = [f"{n} phiên mở cùng lúc, trung vị của {len(result['rounds']['overview'])} lần; {result['environment']}"
              + (f"; tùy chọn {', '.join(result['options'])}" if result["options"] else ""),
-             "", f"| Trang | CPU máy chủ mỗi lượt xem | Tỷ lệ | {n} lượt cùng lúc: người cuối thấy trang sau |",
-             "|---|---:|---:|---:|"]
+             "", f"| Trang | CPU máy chủ mỗi lượt xem | Tỷ lệ | {n} lượt cùng lúc: người cuối thấy trang sau "
+                 "| Bộ nhớ máy chủ |", "|---|---:|---:|---:|---:|"]
     for label, values in rows:
         lines.append(f"| {label} | {vn(values['cpu_ms_per_view'], 1)} ms | "
-                     f"{vn(values['cpu_ms_per_view'] / ref, 2)} × | {vn(values['last_view_s'], 1)} s |")
+                     f"{vn(values['cpu_ms_per_view'] / ref, 2)} × | {vn(values['last_view_s'], 1)} s | "
+                     f"{vn(values['rss_mb'], 0)} MB |")
     ok = result["ratio"] <= GOAL
     lines += ["", f"Tỷ lệ CPU mỗi lượt xem, Tổng quan / trang đối chứng: {vn(result['ratio'], 2)} × "
                   f"(mục tiêu ≤ {vn(GOAL, 0)} ×: {'✔ Đạt' if ok else '✖ Chưa đạt'})"]

@@ -69,6 +69,12 @@ class Server:
     def cpu_seconds(self) -> float:
         return process_cpu_seconds(self.pid)
 
+    def rss_mb(self) -> float:
+        """The resident memory now (VmRSS in /proc/<pid>/status)."""
+        with open(f"/proc/{self.pid}/status", encoding="ascii") as f:
+            kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        return kb / 1024
+
 
 @contextmanager
 def streamlit_server(script: Path, port: int, log: Path, env: dict | None = None,

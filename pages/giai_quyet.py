@@ -51,7 +51,7 @@ with right:
         "resolved_late": ("Quá hạn", "#D55E00")}, f"Hồ sơ đã giải quyết theo tháng\n{period}"), key="resolved_month")
 
 st.subheader("Hồ sơ quá hạn và văn bản xin lỗi (tiêu chí 3.7)")
-left, right = fit.columns(2, min_width=320, key="late")
+left, right = fit.columns(2, min_width=400, key="late")  # monthly axes need the room
 with left:
     common.show_chart(figures.monthly_rates(by_month, ("apology_rate",), {"apology_rate": apology_target},
                                             f"Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi theo tháng\n{period}"),

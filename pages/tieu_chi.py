@@ -65,9 +65,12 @@ else:
     if pressing.empty:
         st.success("Không có việc quá hạn hay sắp đến hạn.")
     else:
-        common.dataframe(views.deadlines_table(pressing), excel="Việc quá hạn và sắp đến hạn")
+        pressing_table = views.deadlines_table(pressing)
+        common.dataframe(pressing_table, excel="Việc quá hạn và sắp đến hạn",
+                         column_config=fit.criteria_columns(pressing_table, fit.DEADLINE_NAME_WIDTHS))
     with st.expander(f"Tất cả {len(due)} thời hạn trong năm {f.year}"):
-        common.dataframe(views.deadlines_table(due))
+        due_table = views.deadlines_table(due)
+        common.dataframe(due_table, column_config=fit.criteria_columns(due_table, fit.DEADLINE_NAME_WIDTHS))
 
 years = common.query("years_comparison")
 if years["plan_year"].nunique() > 1:

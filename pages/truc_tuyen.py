@@ -26,7 +26,7 @@ for card in cards:
 by_month = common.query("monthly", f)
 if span_note := common.query("span_note", f):
     st.caption(span_note)
-left, right = fit.columns(2, min_width=320, key="month_charts")
+left, right = fit.columns(2, min_width=400, key="month_charts")  # monthly axes need the room
 with left:
     common.show_chart(figures.monthly_rates(
         by_month, ("online_l3_share", "online_l4_share"), targets,
@@ -44,7 +44,8 @@ if totals["received_online_full"] or totals["received_online_partial"]:
 
 units = common.query("by_unit", f)
 st.subheader("Theo đơn vị")
-tabs = st.tabs([RATES[k].label for k in views.ONLINE_RATES])
+# short names: the four full ones overflow the tab row at 1024 px; each chart's title carries the full one
+tabs = st.tabs([RATES[k].short or RATES[k].label for k in views.ONLINE_RATES])
 for tab, key in zip(tabs, views.ONLINE_RATES):
     with tab:
         event = common.show_chart(figures.unit_rates(units, key, targets.get(key),

@@ -39,12 +39,16 @@ def columns(spec, *, min_width: int, key: str, **kwargs):
         return st.columns(spec, **kwargs)
 
 
-NAME_WIDTH = 360  # px: with it, code, target, value and status stay in view of a 1024 px window's table
+# px for the free-text columns of a criteria table: with them the code, target, current value and status stay in
+# the ~670 px a table has at 1024 px with the sidebar open (the name's full text is in the cell's overlay)
+SCORE_NAME_WIDTHS = {"Tiêu chí": 320}
+DEADLINE_NAME_WIDTHS = {"Tiêu chí": 230, "Chủ trì": 150}  # beside "Hạn", "Mã" and "Tình trạng"
 
 
-def criteria_columns(frame) -> dict:
-    """column_config for a criteria table (views.score_table): every column as wide as its content, the criterion's
-    name at NAME_WIDTH so the target, current value and status beside it are never pushed out of sight."""
+def criteria_columns(frame, names: dict[str, int] = SCORE_NAME_WIDTHS) -> dict:
+    """column_config for a table of criteria (views.score_table, views.deadlines_table): every column as wide as its
+    content, the free-text columns at the widths `names` gives them, so the columns beside them are not pushed out
+    of sight."""
     from ui import league
 
-    return league.column_widths(frame, {"Tiêu chí": {"width": NAME_WIDTH}})
+    return league.column_widths(frame, {name: {"width": width} for name, width in names.items()})

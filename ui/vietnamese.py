@@ -31,7 +31,7 @@ PAGE_ICON = Path(__file__).resolve().parent.parent / "data" / "bieu_tuong.png"  
 # Streamlit's English → Vietnamese, whole strings (after trimming).
 WORDS: dict[str, str] = {
     # file uploader
-"Browse files": "Chọn tệp", "Add files": "Thêm tệp",
+    "Upload": "Tải tệp lên", "Browse files": "Chọn tệp", "Add files": "Thêm tệp",
     "Drag and drop file here": "Kéo thả tệp vào đây", "Drag and drop a file here": "Kéo thả tệp vào đây",
     "Drag and drop files here": "Kéo thả các tệp vào đây", "Upload directories": "Tải thư mục lên",
     "Drag and drop directories here": "Kéo thả thư mục vào đây", "add icon": "thêm",

@@ -55,7 +55,7 @@ def group_header(group: str, maxima: Mapping[str, float]) -> str:
 
 
 def total_header(maxima: Mapping[str, float]) -> str:
-    return "Tổng điểm (100)"
+    return f"Tổng điểm ({fmt.points(sum(maxima[g] for g in GROUPS))})"
 
 
 def score_text(value) -> str:
@@ -163,29 +163,18 @@ def _keys(name: str) -> set[str]:
     return {key, key[5:]} if key.startswith("ubnd ") else {key}  # "UBND huyện Ia Pa" is "Huyện Ia Pa"
 
 
-def organisation_names(name: str, registry: Registry | None = None) -> set[str]:
-    """The folded names the organisation goes by: its name, and the registry's names and aliases of it."""
-    names = _keys(name)
-    agency = registry.lookup(name) if registry is not None and name else None
-    if agency is not None:
-        for other in (agency.name, *agency.aliases):
-            names |= _keys(other)
-    return {n for n in names if n}
-
-
-def is_organisation(unit: str, names: set[str], registry: Registry | None = None, name: str = "") -> bool:
-    if _keys(unit) & names:
+def is_organisation(unit: str, name: str, registry: Registry | None = None) -> bool:
+    """Whether a score row's unit is the organisation itself: the same name (folded, "UBND " aside), or a name the
+    registry resolves to the organisation's entry (its aliases, short name)."""
+    if _keys(unit) & _keys(name):
         return True
-    if registry is None or not name:
-        return False
-    mine, theirs = registry.lookup(name), registry.lookup(unit)
-    return mine is not None and theirs is mine
+    mine = registry.lookup(name) if registry is not None and name else None
+    return mine is not None and registry.lookup(unit) is mine
 
 
 def organisation_rows(scores: pd.DataFrame, name: str, registry: Registry | None = None) -> pd.DataFrame:
     """The organisation's own scores (every period), in period order; empty when the files have no row of it."""
-    names = organisation_names(name, registry)
-    mask = [is_organisation(u, names, registry, name) for u in scores["unit"]]
+    mask = [is_organisation(u, name, registry) for u in scores["unit"]]
     return scores[mask].sort_values("period").reset_index(drop=True)
 
 
@@ -466,7 +455,7 @@ def join_league(frame: pd.DataFrame, chosen: list, scores: pd.DataFrame, start: 
     (period_for_range of start..end), its change since the previous period's score (points), its status against the
     thresholds (✔ from the upper, ◐ from the lower, ✖ below). Unchanged when no unit of the league has a score."""
     label = period_for_range(scores["period"], start, end)
-    if label is None or frame.empty or "unit" not in frame:
+    if frame.empty or "unit" not in frame:
         return frame, chosen
     now = in_period(scores, label).drop_duplicates("unit").set_index("unit")["total"]
     values = frame["unit"].map(now).astype(float)

@@ -30,6 +30,16 @@ READ_ATTRIBUTES = """() => [...document.querySelectorAll('[title], [data-title],
     .filter(Boolean)"""
 
 
+SKELETONS = "[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], [data-testid='stAppSkeleton']"
+
+
+def open_whole(page, url: str) -> None:
+    """Open `url` until the script run has ended and every element is drawn: Streamlit shows a grey skeleton while
+    an element's code (chart, table, metric) is still loading, and the element's own words come with that code."""
+    open_page(page, url)
+    expect(page.locator(SKELETONS)).to_have_count(0)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, browser):
     with streamlit_server(tmp_path_factory.mktemp("vietnamese"), "streamlit-vietnamese") as running:
@@ -68,7 +78,7 @@ def test_the_word_list_catches_english_and_leaves_vietnamese_alone():
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_reads_vietnamese(server, tab, path):
-    open_page(tab, f"{server['base']}/{path}")
+    open_whole(tab, f"{server['base']}/{path}")
     expect(tab.get_by_test_id("stMain")).to_be_visible()
     charts = tab.locator(".js-plotly-plot:visible")
     if charts.count():
@@ -83,7 +93,7 @@ def test_every_page_reads_vietnamese(server, tab, path):
 
 
 def test_the_uploader_reads_vietnamese_before_and_after_a_file(server, tab):
-    open_page(tab, f"{server['base']}/du-lieu")
+    open_whole(tab, f"{server['base']}/du-lieu")
     uploader = tab.get_by_test_id("stFileUploader").first
     expect(uploader.get_by_role("button", name="Tải tệp lên")).to_be_visible()
     expect(uploader).to_contain_text("Tối đa 50 MB mỗi tệp")
@@ -101,7 +111,7 @@ def test_the_uploader_reads_vietnamese_before_and_after_a_file(server, tab):
 
 
 def test_a_picker_that_finds_nothing_says_so_in_vietnamese(server, tab):
-    open_page(tab, f"{server['base']}/tieu-chi")
+    open_whole(tab, f"{server['base']}/tieu-chi")
     for picker in (tab.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first,
                    tab.get_by_test_id("stMain").get_by_test_id("stMultiSelect").first):
         picker.click()
@@ -115,7 +125,7 @@ def test_a_picker_that_finds_nothing_says_so_in_vietnamese(server, tab):
 
 
 def test_toolbar_tooltips_read_vietnamese(server, tab):
-    open_page(tab, f"{server['base']}/giai-quyet")
+    open_whole(tab, f"{server['base']}/giai-quyet")
     table = tab.get_by_test_id("stDataFrame").first
     table.scroll_into_view_if_needed()
     table.hover()

@@ -241,14 +241,15 @@ def scored(tmp_path):
     """June 2019 statistics: Tư pháp 40 resolved, 38 on time (95,0%), 50 new dossiers of which 20 online (40,0%);
     Ia Tul 25 resolved, 20 on time (80,0%), 30 received of which 10 carried in, 5 online (5 / 20 = 25,0%); Chư Răng
     10 resolved, 7 on time (70,0%), 10 new, none online (0,0%). May: 10 resolved by each, all on time but 1 of Ia
-    Tul's. Kim Tân has no statistics. The scores above, stored."""
+    Tul's; July: Tư pháp 5 of 5. Kim Tân has no statistics. The scores above, stored."""
     store = Store(f"sqlite:///{tmp_path / 'diem.sqlite'}")
     fill(store, [record(TU_PHAP, "huyện", "2019-06", 40, 30, early=8, received_total=50, received_online=20,
                         received_direct=30),
                  record(IA_TUL, "xã", "2019-06", 25, 20, received_total=30, received_carried=10, received_online=5,
                         received_direct=15),
                  record(CHU_RANG, "xã", "2019-06", 10, 7), record(CHU_RANG, "xã", "2019-05", 10, 10),
-                 record(TU_PHAP, "huyện", "2019-05", 10, 10), record(IA_TUL, "xã", "2019-05", 10, 9)])
+                 record(TU_PHAP, "huyện", "2019-05", 10, 10), record(IA_TUL, "xã", "2019-05", 10, 9),
+                 record(TU_PHAP, "huyện", "2019-07", 5, 5)])
     store.import_index766(SCORES, b"diem", "diem.xlsx", user="test")
     yield store
     store.dispose()
@@ -285,8 +286,9 @@ def test_the_league_gets_the_766_total_with_its_change_and_status(scored):
     frame, chosen = view.league_with_scores(scored, "2019-05", "2019-06")
     assert chosen[-1].label == "Chỉ số 766 (tổng điểm, tháng 06/2019)"
     assert pd.isna(frame.set_index("unit").loc[TU_PHAP, "index766_total:previous"])  # March–April: no score
-    # no score inside the range: the league as it was
-    frame, chosen = view.league_with_scores(scored, "2019-01", "2019-03")
+    # July has statistics (Tư pháp) but no score: the league as it was
+    frame, chosen = view.league_with_scores(scored, "2019-07", "2019-07")
+    assert frame["unit"].tolist() == [TU_PHAP]
     assert "index766_total" not in frame and all(i.key != "index766_total" for i in chosen)
 
 
