@@ -46,7 +46,10 @@ MILESTONES = """
   const drawn = (plot) => plot._fullLayout && plot.querySelector("svg.main-svg") && plot.querySelector(".trace");
   const tick = () => {
     const app = document.querySelector("[data-testid='stApp']");
-    const idle = app && app.getAttribute("data-test-script-state") === "notRunning";
+    const state = app && app.getAttribute("data-test-script-state");
+    const idle = state === "notRunning";
+    if (state === "running" && marks.state !== "running") marks.runs = (marks.runs || 0) + 1;  // script runs seen
+    marks.state = state;
     const plots = [...document.querySelectorAll(".js-plotly-plot")];
     if (idle && marks.idle === undefined) marks.idle = performance.now();
     if (plots.some(drawn) && marks.first_chart === undefined) marks.first_chart = performance.now();
@@ -87,10 +90,11 @@ def run(args) -> dict:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"cần Chromium của Debian tại {CHROMIUM} (apt-get install chromium)")
     root = Path(args.root).resolve()
+    options = [f"--{o.split('=', 1)[0]}={o.split('=', 1)[1]}" for o in args.option]
     with tempfile.TemporaryDirectory(prefix="cchc-draw-") as tmp:
         folder = Path(tmp)
         url = serving.sample_database(folder)
-        with serving.streamlit_server(root / "serve.py", args.port, folder / "app.log", cwd=root,
+        with serving.streamlit_server(root / "serve.py", args.port, folder / "app.log", cwd=root, options=options,
                                       env={"CCHC_DATABASE_URL": url}) as app:
             first = asyncio.run(serving.view(app.port))  # fills the caches; what the overview sends
             if first.status != 0 or first.exceptions or not first.charts:
@@ -98,7 +102,7 @@ def run(args) -> dict:
             figures = folder / "figures.json"
             serving.write_figures(first.charts, figures)
             with serving.streamlit_server(serving.REFERENCE_APP, args.reference_port, folder / "reference.log",
-                                          env={"CCHC_BENCH_FIGURES": str(figures)}) as ref:
+                                          options=options, env={"CCHC_BENCH_FIGURES": str(figures)}) as ref:
                 pages = {"overview": (f"{app.base}/", len(first.charts)),
                          "one_chart": (f"{ref.base}/?bieu_do=mot", 1)}
                 with sync_playwright() as p:
@@ -107,6 +111,7 @@ def run(args) -> dict:
                         return measure(browser, pages, args.rounds) | {
                             "charts": len(first.charts), "chart_bytes": [len(c["spec"]) for c in first.charts],
                             "elements": first.elements, "root": str(root), "environment": serving.environment(),
+                            "options": args.option,
                             "browser": browser.version}
                     finally:
                         browser.close()
@@ -150,7 +155,8 @@ def report(result: dict) -> str:
     vn, m = serving.vn, result["median"]
     shape = result["shape"]["overview"]
     lines = [f"Chromium {result['browser']}, {VIEWPORT['width']}×{VIEWPORT['height']}, trung vị của {result['rounds']} "
-             f"lần; {result['environment']}", "",
+             f"lần; {result['environment']}"
+             + (f"; tùy chọn {', '.join(result['options'])}" if result["options"] else ""), "",
              "| Trang | Trình duyệt | Chạy xong | Biểu đồ đầu tiên | Vẽ xong | Tỷ lệ |", "|---|---|---:|---:|---:|---:|"]
     labels = {"overview": f"Tổng quan ({shape['plots']} biểu đồ, {shape['tables']} bảng)",
               "one_chart": "Trang Streamlit 1 biểu đồ Plotly"}
@@ -175,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8631)
     parser.add_argument("--reference-port", type=int, default=8632)
     parser.add_argument("--root", default=str(serving.ROOT), help="the copy of the dashboard to serve")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Streamlit option for both servers, e.g. runner.postScriptGC=false")
     parser.add_argument("--out", default=None, help="where to write the raw figures (JSON)")
     args = parser.parse_args(argv)
     if args.quick:

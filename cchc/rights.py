@@ -2,7 +2,8 @@
 
 Every write of the dashboard passes here before the store: the import of each workbook kind (`authorize_import`,
 which `ingest.store_checked` calls, so the page and the CLI refuse alike), the progress editor of the Đơn vị page
-(`enter_progress`), targets (`set_targets`), scoring rules (`set_rules`), saved column mappings (`save_mapping`) and
+(`enter_progress`), targets (`set_targets`) and the QĐ 766 thresholds beside them (`set_index766_thresholds`,
+edit_targets), scoring rules (`set_rules`), saved column mappings (`save_mapping`) and
 rollback (`rollback_to`); and so does the one read that hands out what someone uploaded (`original_file`). A refusal
 is `NotAllowed`: its message is Vietnamese and says which right is needed, and a refused row of a progress file is
 a Finding located at its sheet, Excel row and agency column (letter and header). Nothing is stored after a refusal.

@@ -62,6 +62,8 @@ period = st.selectbox("Kỳ đánh giá", view.ordered_periods(periods), key="ky
 previous = view.previous_period(period)
 period_name, previous_name = view.period_name(period), view.period_name(previous)
 level_text = common.level_label(f.level)
+st.caption(md(f"{level_text}; so sánh với {previous_name.lower()}. Kỳ đánh giá chọn ở đây: năm và tháng ở thanh bên "
+              "là của số liệu thống kê TTHC, còn cấp ở thanh bên được áp dụng cho bảng xếp hạng."))
 
 # ---- 1. the organisation's own score and rank over time
 st.subheader(f"Điểm của {md(organisation.name)}")
@@ -131,6 +133,7 @@ with st.expander(f"Ngưỡng điểm: {fmt.points(low)} và {fmt.points(high)}")
                 st.error(md(str(wrong)), icon=":material/error:")
             else:
                 st.cache_data.clear()
+                st.toast("Đã lưu ngưỡng điểm mới.", icon=":material/check:")
                 st.rerun()
         st.caption("Mỗi lần lưu là một phiên bản trong lịch sử (trang Dữ liệu), khôi phục được như chỉ tiêu.")
     else:

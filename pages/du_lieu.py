@@ -13,6 +13,7 @@ from cchc.findings import Findings
 from cchc.ingest import conflict_messages, outcome_text, preview_import, store_checked
 from cchc.read.targets import METRICS
 from cchc.sample import PLAN_TEMPLATE_FILE, STATS_TEMPLATE_FILE
+from cchc.sample.index766 import TEMPLATE_FILE as INDEX766_TEMPLATE_FILE
 from cchc.sample.procedures import TEMPLATE_FILE as PROCEDURES_TEMPLATE_FILE
 from cchc.sample.progress import TEMPLATE_FILE as PROGRESS_TEMPLATE_FILE
 from cchc.score import rules as rules_module
@@ -330,7 +331,10 @@ if plan is not None:
         rules_frame, hide_index=True, width="stretch", key="rules_editor",
         disabled=True if not may_edit_rules else [rules_module.RULE_COLUMN_LABELS["code"]],
         column_config={rules_module.RULE_COLUMN_LABELS["kind"]: st.column_config.SelectboxColumn(
-            options=list(rules_module.RULE_KIND_LABELS.values()))})
+            options=list(rules_module.RULE_KIND_LABELS.values())),
+            # "100:1; 95:0,5; 0:0" whole, and the note wide enough to read
+            rules_module.RULE_COLUMN_LABELS["bands"]: st.column_config.TextColumn(width=150),
+            rules_module.RULE_COLUMN_LABELS["code"]: st.column_config.TextColumn(width=90)})
     if may_edit_rules and st.button("Lưu cách chấm điểm", key="save_rules"):
         rules, findings = views.rules_from_editor(edited_rules, plan)
         if findings.errors:
@@ -365,11 +369,12 @@ if plan is not None:
 st.divider()
 st.subheader("Mẫu để tải về")
 templates = [("Mẫu kế hoạch", PLAN_TEMPLATE_FILE), ("Mẫu thống kê TTHC hằng tháng", STATS_TEMPLATE_FILE),
-             ("Mẫu báo cáo tiến độ", PROGRESS_TEMPLATE_FILE), ("Mẫu số liệu thủ tục hành chính", PROCEDURES_TEMPLATE_FILE)]
-cols = st.columns(len(templates))
-for col, (label, path) in zip(cols, templates):
-    col.download_button(f"{label} (.xlsx)", path.read_bytes(), file_name=path.name, mime=XLSX_MIME,
-                        key=f"template_{path.stem}", width="stretch")
+             ("Mẫu báo cáo tiến độ", PROGRESS_TEMPLATE_FILE), ("Mẫu số liệu thủ tục hành chính", PROCEDURES_TEMPLATE_FILE),
+             ("Mẫu điểm Chỉ số 766", INDEX766_TEMPLATE_FILE)]
+with st.container(horizontal=True, gap="small"):  # a row that wraps: each button keeps its words at 1024 px
+    for label, path in templates:
+        st.download_button(f"{label} (.xlsx)", path.read_bytes(), file_name=path.name, mime=XLSX_MIME,
+                           key=f"template_{path.stem}", width="content")
 
 # ---- Bản tin tuần (issue 15): the digest to copy into Zalo or e-mail; an admin sends it (cchc/mail.py) ----
 

@@ -22,6 +22,9 @@ _CSS = f"""<style>
 /* a card's label and its status line wrap onto a second line rather than end in "…" */
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
 [data-testid="stMetricDelta"] > div {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+/* a toggle's or checkbox's label (a task's code and name on Giả định) wraps too */
+[data-testid="stCheckbox"] label p, [data-testid="stCheckbox"] label div {{ white-space: normal; overflow: visible;
+  text-overflow: clip; }}
 {_STACK}
 </style>"""
 

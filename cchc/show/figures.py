@@ -155,19 +155,25 @@ def rates_vs_targets(cards, title: str) -> go.Figure:
         marker=dict(symbol="line-ns", size=34, line=dict(width=4, color=TARGET_COLOR)), name="Chỉ tiêu",
         hovertemplate="Chỉ tiêu: %{x:.0%}<extra></extra>",
     ))
-    for card, label in zip(cards, labels):
-        _value_column(fig, label, f"{fmt.percent(card.value)}  {STATUS_SYMBOLS[card.status]} "
-                                  f"{STATUS_LABELS[card.status]}")
+    value_column(fig, labels, [f"{fmt.percent(c.value)}  {STATUS_SYMBOLS[c.status]} {STATUS_LABELS[c.status]}"
+                               for c in cards])
     top = max([1.0, *values, *(c.target.value for c in cards if c.target)])
     fig.update_xaxes(tickformat=".0%", range=[0, top * 1.04], title_text=None)
     fig.update_yaxes(automargin=True)
-    return _layout(fig, title, height=max(340, 100 + 62 * len(cards)), bargap=0.35, margin=dict(r=215))
+    return _layout(fig, title, height=max(340, 100 + 62 * len(cards)), bargap=0.35)
 
 
-def _value_column(fig: go.Figure, row: str, text: str) -> None:
-    """`text` right of the plot on the row of category `row` (a bar chart's value column, in the right margin)."""
-    fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=10, y=row, yref="y", text=text, showarrow=False,
-                       align="left")
+def value_column(fig: go.Figure, rows: list[str], texts: list[str]) -> None:
+    """`texts` right of the plot, each on the row of its category: the tick labels of a second y axis on the right,
+    matching the first. Axis labels push the margin to fit (annotations would not), at any font size a projector
+    gives them."""
+    # a trace that draws nothing gives the axis its rows (an axis without a trace is not drawn)
+    fig.add_trace(go.Scatter(x=[None] * len(rows), y=rows, yaxis="y2", mode="markers", marker=dict(opacity=0),
+                             showlegend=False, hoverinfo="skip", name=""))
+    fig.update_layout(yaxis2=dict(overlaying="y", side="right", matches="y", type="category", tickmode="array",
+                                  tickvals=rows,
+                                  ticktext=texts, showgrid=False, zeroline=False, automargin=True, ticks="",
+                                  ticklabelstandoff=10))
 
 
 # Data labels of the line charts: their size in px, to keep them off target lines and off each other.
@@ -350,8 +356,7 @@ def unit_rates(frame: pd.DataFrame, key: str, target: Target | None, title: str,
                       "<extra></extra>",
         name=spec.label,
     ))
-    for name, value in zip(names, data[key]):
-        _value_column(fig, name, fmt.percent(value))
+    value_column(fig, list(names), [fmt.percent(v) for v in data[key]])
     if target is not None:
         fig.add_vline(x=target.value, line=dict(color=TARGET_COLOR, dash="dash", width=2.5),
                       annotation_text=f"Chỉ tiêu {fmt.percent(target.value, 0)}", annotation_position="top",
@@ -359,11 +364,11 @@ def unit_rates(frame: pd.DataFrame, key: str, target: Target | None, title: str,
     low = 0.0
     if key == "on_time_rate":
         low = max(0.0, min(0.8, float(data[key].min()) - 0.05))
-    high = max(float(data[key].max()), target.value if target else 0) * 1.06 or 1
+    high = max(float(data[key].max()), target.value if target else 0) * 1.03 or 1  # the values stand beside the plot
     fig.update_xaxes(tickformat=".0%", range=[low, high])
     fig.update_yaxes(automargin=True, tickfont=dict(size=15))
     return _layout(fig, title, height=max(360, 130 + 30 * len(data)), showlegend=False,
-                   margin=dict(r=85, t=top_margin(True, above_plot=26 if target is not None else 0)))
+                   margin=dict(t=top_margin(True, above_plot=26 if target is not None else 0)))
 
 
 def monthly_counts(frame: pd.DataFrame, fields: dict[str, tuple[str, str]], title: str, stacked: bool = True

@@ -422,6 +422,9 @@ def describe_import(summary: dict) -> str:
         span = ", ".join(fmt.period_label(p) for p in periods[:3]) + ("…" if len(periods) > 3 else "")
         return (f"Chỉ số 766: {summary['units']} đơn vị, {span}: thêm {fmt.number(summary.get('added', 0))}, "
                 f"thay thế {fmt.number(summary.get('replaced', 0))} đơn vị-kỳ")
+    if "index766_thresholds" in summary:
+        low, high = summary["index766_thresholds"]
+        return f"Ngưỡng Chỉ số 766: dưới {fmt.points(low)} và dưới {fmt.points(high)} điểm"
     if "maxima" in summary:
         return "Điểm tối đa các nhóm Chỉ số 766: " + ", ".join(
             f"{code.upper()} {fmt.points(value)}" for code, value in summary["maxima"].items())

@@ -28,20 +28,21 @@ JUNE = [[1, "UBND huyện Ia Pa", 16, "18,5", 10, 8, 16, 21, "89,5", 4],
 GRID = "[data-testid='stDataFrame']"
 ROW_PX = 35  # Streamlit's table row and header height
 
-# Every element of the main area with text whose content is wider than its box (cut, or ending in an ellipsis);
-# charts (SVG text) and the tables (text drawn on a canvas, sized by ui.league.column_widths) aside.
+# Every element of the main area with text (a picker's: its input's value) wider than its box (cut, or ending in an
+# ellipsis); charts (SVG text) and the tables (text drawn on a canvas, sized by ui.league.column_widths) aside.
 CLIPPED = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     const cut = [];
     for (const e of main.querySelectorAll('*')) {
-        if (e instanceof SVGElement || !(e.textContent || '').trim()) continue;
+        const text = (e.tagName === 'INPUT' ? e.value : e.textContent) || '';  // a picker shows its value in one
+        if (e instanceof SVGElement || !text.trim()) continue;
         if (e.closest('.js-plotly-plot, [data-testid="stDataFrame"], [role="tooltip"]')) continue;
         // a block holding a table: the table's own frame sticks out a few px past it (Streamlit's resize handle)
         if (e.querySelector('[data-testid="stDataFrame"]')) continue;
         const style = getComputedStyle(e);
         if (style.display === 'none' || style.visibility === 'hidden' || !e.getClientRects().length) continue;
         if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-            cut.push(`${e.tagName}: ${e.textContent.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`);
+            cut.push(`${e.tagName}: ${text.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`);
     }
     return cut;
 }"""

@@ -102,7 +102,9 @@ def test_the_uploader_reads_vietnamese_before_and_after_a_file(server, tab):
     tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(workbook))
     name = tab.get_by_test_id("stFileChipName")
     expect(name).to_have_text("mau_thong_ke.xlsx")
+    expect(tab.get_by_role("heading", name="Xem trước")).to_be_visible()  # the file is checked
     idle(tab)
+    expect(tab.locator(SKELETONS)).to_have_count(0)
     # Streamlit counts 1 KB as 1000 bytes, one decimal: the same size, Vietnamese style
     kilobytes = f"{workbook.stat().st_size / 1000:.1f}".replace(".", ",")
     expect(uploader).to_contain_text(f"{kilobytes} KB")

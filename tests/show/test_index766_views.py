@@ -146,35 +146,32 @@ def test_the_units_under_the_thresholds_and_the_bottom_three():
                                                         "Từ 50 đến dưới 60 điểm: không có đơn vị nào."]
 
 
-def test_thresholds_are_stored_as_versions_and_a_rollback_brings_the_old_ones_back(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'nguong.sqlite'}")
-    try:
-        assert store.index766_thresholds() == (80.0, 90.0)  # nothing stored: the defaults
-        editor = User("capnhat", "editor")
-        first = rights.set_index766_thresholds(store, editor, "75", "85,5")
-        second = rights.set_index766_thresholds(store, editor, 70, 88)
-        assert store.index766_thresholds() == (70.0, 88.0)
-        versions = store.index766_thresholds_versions()
-        assert versions[["import_id", "low", "high", "current", "updated_by"]].values.tolist() == [
-            [second, 70.0, 88.0, True, "capnhat"], [first, 75.0, 85.5, False, "capnhat"]]
-        assert store.import_history()["kind"].tolist()[:2] == ["index766_thresholds", "index766_thresholds"]
-        undo = store.rollback_to(first)
-        assert store.index766_thresholds() == (75.0, 85.5)
-        store.rollback_to(undo - 1)  # the rollback undone: the second version again
-        assert store.index766_thresholds() == (70.0, 88.0)
-        with pytest.raises(rights.NotAllowed) as refused:
-            rights.set_index766_thresholds(store, User("xem", "viewer"), 60, 70)
-        assert "Không có gì được lưu" in refused.value.message
-        for low, high, words in ((90, 80, "nhỏ hơn ngưỡng trên"), ("tám mươi", 90, "phải là một số"),
-                                 (0, 50, "lớn hơn 0"), (80, 100.5, "vượt tổng điểm tối đa 100")):
-            with pytest.raises(ValueError, match=words):
-                rights.set_index766_thresholds(store, editor, low, high)
-        assert store.index766_thresholds() == (70.0, 88.0) and len(store.index766_thresholds_versions()) == 2
-        table = view.thresholds_versions_table(store.index766_thresholds_versions())
-        assert table[["Ngưỡng dưới", "Ngưỡng trên", "Hiệu lực"]].values.tolist() == [["70", "88", "Đang dùng"],
-                                                                                    ["75", "85,5", ""]]
-    finally:
-        store.dispose()
+def test_thresholds_are_stored_as_versions_and_a_rollback_brings_the_old_ones_back(store):
+    """On SQLite and PostgreSQL (support.store)."""
+    assert store.index766_thresholds() == (80.0, 90.0)  # nothing stored: the defaults
+    editor = User("capnhat", "editor")
+    first = rights.set_index766_thresholds(store, editor, "75", "85,5")
+    second = rights.set_index766_thresholds(store, editor, 70, 88)
+    assert store.index766_thresholds() == (70.0, 88.0)
+    versions = store.index766_thresholds_versions()
+    assert versions[["import_id", "low", "high", "current", "updated_by"]].values.tolist() == [
+        [second, 70.0, 88.0, True, "capnhat"], [first, 75.0, 85.5, False, "capnhat"]]
+    assert store.import_history()["kind"].tolist()[:2] == ["index766_thresholds", "index766_thresholds"]
+    undo = store.rollback_to(first)
+    assert store.index766_thresholds() == (75.0, 85.5)
+    store.rollback_to(undo - 1)  # the rollback undone: the second version again
+    assert store.index766_thresholds() == (70.0, 88.0)
+    with pytest.raises(rights.NotAllowed) as refused:
+        rights.set_index766_thresholds(store, User("xem", "viewer"), 60, 70)
+    assert "Không có gì được lưu" in refused.value.message
+    for low, high, words in ((90, 80, "nhỏ hơn ngưỡng trên"), ("tám mươi", 90, "phải là một số"),
+                             (0, 50, "lớn hơn 0"), (80, 100.5, "vượt tổng điểm tối đa 100")):
+        with pytest.raises(ValueError, match=words):
+            rights.set_index766_thresholds(store, editor, low, high)
+    assert store.index766_thresholds() == (70.0, 88.0) and len(store.index766_thresholds_versions()) == 2
+    table = view.thresholds_versions_table(store.index766_thresholds_versions())
+    assert table[["Ngưỡng dưới", "Ngưỡng trên", "Hiệu lực"]].values.tolist() == [["70", "88", "Đang dùng"],
+                                                                                ["75", "85,5", ""]]
 
 
 # ---- the organisation, one unit over time ----

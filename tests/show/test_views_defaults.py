@@ -66,3 +66,15 @@ def test_no_plan_no_deadlines_and_no_target_no_units_behind(store):
                           "resolved_on_time": [0], "resolved_total": [2]})
     behind = views.units_behind(units, "on_time_rate", None)  # without a target nobody is behind
     assert behind.empty and list(behind.columns) == list(units.columns)
+
+
+def test_the_history_says_what_each_qd766_entry_held():
+    """Score files, edited maxima and thresholds get a line of their own in the history, not a blank cell."""
+    from cchc.show.views import describe_import
+
+    assert describe_import({"index766": 12, "units": 6, "periods": ["2025-05", "2025-06"], "added": 6,
+                            "replaced": 6}) == "Chỉ số 766: 6 đơn vị, 05/2025, 06/2025: thêm 6, thay thế 6 đơn vị-kỳ"
+    assert describe_import({"maxima": {"ckmb": 18, "tdgq": 20, "dvctt": 12, "tttt": 10, "mdhl": 18, "mdsh": 22}}) == \
+        "Điểm tối đa các nhóm Chỉ số 766: CKMB 18, TDGQ 20, DVCTT 12, TTTT 10, MDHL 18, MDSH 22"
+    assert describe_import({"index766_thresholds": [75, 87.5]}) == \
+        "Ngưỡng Chỉ số 766: dưới 75 và dưới 87,5 điểm"
