@@ -101,11 +101,11 @@ def _run_bench(script: str, tmp_path, *extra: str) -> str:
 # checks every view and prints the ratio of their server CPU per view. No figure is judged here.
 def test_the_roomful_script_runs_and_prints_its_ratio(tmp_path):
     out = _run_bench("roomful.py", tmp_path)
-    assert re.search(r"^Tỷ lệ CPU mỗi lượt xem, Tổng quan / trang đối chứng: \d+,\d\d ×", out, re.M), out
+    assert re.search(r"^Tỷ lệ CPU mỗi lượt xem, Tổng quan / trang đối chứng: \d+,\d\d ×", out, re.MULTILINE), out
 
 
 # benchmarks/browser_draw.py on one round in Chromium: the overview and a one-chart page drawn, both ratios printed.
 def test_the_browser_draw_script_runs_and_prints_its_ratios(tmp_path):
     out = _run_bench("browser_draw.py", tmp_path)
     assert len(re.findall(r"^Tỷ lệ thời gian vẽ xong \(.+\), Tổng quan / trang 1 biểu đồ: \d+,\d\d ×", out,
-                          re.M)) == 2, out
+                          re.MULTILINE)) == 2, out
