@@ -281,3 +281,15 @@ def test_plotly_speaks_vietnamese_with_vietnamese_numbers():
     for key in ("Download plot as a PNG", "Zoom", "Pan", "Zoom in", "Zoom out", "Reset axes",
                 "Double-click to zoom back out"):
         assert key in asked and key in words, key
+
+
+def test_the_longest_lost_points_bar_has_room_for_its_label_right_of_the_plot():
+    """"6,5 điểm" stands outside the plot at the longest bar's end: the right margin must hold it (8 characters at
+    the chart's 14 px font need about 65 px; the default 30 px cut it to "6,5 điể" at 1280 px)."""
+    import pandas as pd
+
+    domains = pd.DataFrame({"code": ["3", "1"], "name": ["Cải cách thủ tục hành chính", "Công tác chỉ đạo"],
+                            "lost": [6.5, 1.0], "standard": [10.0, 5.0], "appraised": [3.5, 4.0]})
+    fig = figures.domain_lost_bar(domains, "Điểm bị mất")
+    assert fig.data[0].text[0] == "6,5 điểm" or "6,5 điểm" in list(fig.data[0].text)
+    assert fig.layout.margin.r >= 65
