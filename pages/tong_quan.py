@@ -42,14 +42,15 @@ counts = score.status_counts()
 left, right = fit.columns([3, 2], min_width=320, key="domains")  # the donut goes under at 1024 px
 with left:
     domains = views.domain_lost(plan)
-    event = common.show_chart(figures.domain_lost_bar(
+    # builders and their arguments, not built figures: each chart is built once per data and filters (ui.figure_cache)
+    event = common.show_chart(figures.domain_lost_bar,
         domains, f"Điểm bị mất theo lĩnh vực: tổng {fmt.points(total['lost'])} điểm\n"
-                 f"Kết quả thẩm định Chỉ số CCHC năm {plan.appraisal_year or ''}"), key="domain_lost",
+                 f"Kết quả thẩm định Chỉ số CCHC năm {plan.appraisal_year or ''}", key="domain_lost",
         on_select="rerun")
     st.caption("Bấm vào một lĩnh vực để xem các tiêu chí bị mất điểm của lĩnh vực đó.")
 with right:
-    common.show_chart(figures.status_donut(counts, f"Tình trạng {len(plan.criteria)} tiêu chí\n"
-                                                   f"{fmt.period_range_label(f.start, f.end)}"), key="status_donut")
+    common.show_chart(figures.status_donut, counts, f"Tình trạng {len(plan.criteria)} tiêu chí\n"
+                                                    f"{fmt.period_range_label(f.start, f.end)}", key="status_donut")
     st.markdown(" · ".join(f"{STATUS_SYMBOLS[s]} **{STATUS_LABELS[s]}**: {counts[s]}" for s in counts))
 
 points = (event or {}).get("selection", {}).get("points", []) if event else []
@@ -66,8 +67,8 @@ if not has_stats:
     common.empty_state(f"số liệu thống kê TTHC cho {f.describe(common.organisation())}")
 else:
     cards = views.rate_cards(totals, plan, close_ratio=common.query("close_ratio", f.year))
-    common.show_chart(figures.rates_vs_targets(
-        cards, f"Kết quả so với chỉ tiêu\n{f.describe(common.organisation())}"), key="rates_vs_targets")
+    common.show_chart(figures.rates_vs_targets,
+                      cards, f"Kết quả so với chỉ tiêu\n{f.describe(common.organisation())}", key="rates_vs_targets")
     card_grid = st.grid(3, min_column_width=260)  # 3 cards a row at 1280 px, 2 at 1024 px
     for card in cards:
         common.rate_metric(card_grid.cell(), card)
