@@ -152,6 +152,10 @@ def settle(page, width: int) -> None:
     for index in range(tables.count()):
         if tables.nth(index).is_visible():  # a table in a closed expander is drawn when it opens
             expect(tables.nth(index).locator("canvas").first).to_be_attached()
+    # a table that arrives after the loop above (a loaded machine draws the page in several frames) is drawn too
+    # before the check reads it: the check itself still fails on a table that never draws
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+        .every(frame => !frame.checkVisibility() || frame.querySelector('canvas'))""", timeout=TIMEOUT_MS)
 
 
 def test_no_text_is_cut_on_any_page(server, window):
