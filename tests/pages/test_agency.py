@@ -13,7 +13,8 @@ from urllib.parse import quote_plus
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import ROOT, reads_as
+from support import reads_as
+from test_pages import open_page as shared_open_page
 
 from cchc.ingest import load_sample_data
 from cchc.sample import sample_stats_table
@@ -62,14 +63,8 @@ def own_url(sample_file, tmp_path, monkeypatch):
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/tong_quan.py":
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    """test_pages.open_page (app.py first, then the page, no exception), and no error shown either."""
+    at = shared_open_page(page, query)
     assert not at.error, [e.value for e in at.error]
     return at
 
