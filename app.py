@@ -4,12 +4,13 @@ import logging
 
 import streamlit as st
 
+from cchc import web_page
 from cchc.show import views
 from ui import auth, common, fit, vietnamese
 from ui.safe import md
 
 # the icon ships with the app: a :material/…: icon would be fetched from Google's font servers for the tab
-st.set_page_config(page_title="Chỉ số CCHC – Bảng điều hành", page_icon=str(vietnamese.PAGE_ICON), layout="wide",
+st.set_page_config(page_title=web_page.TITLE, page_icon=str(vietnamese.PAGE_ICON), layout="wide",
                    initial_sidebar_state="expanded")
 
 st.html("""<style>

@@ -6,7 +6,7 @@ import os
 import streamlit as st
 from starlette.middleware import Middleware
 
-from cchc import web
+from cchc import web, web_page
 
 web.check_startup()
 os.environ["CCHC_SERVED"] = "1"  # the pages know the login pages exist
@@ -23,4 +23,5 @@ def _oidc_logged_in(request) -> bool:
         return False
 
 
-app = st.App("app.py", routes=web.routes(), middleware=[Middleware(web.Gate, oidc_logged_in=_oidc_logged_in)])
+app = st.App("app.py", routes=web.routes(), middleware=[Middleware(web.Gate, oidc_logged_in=_oidc_logged_in),
+                                                         Middleware(web_page.VietnamesePage)])

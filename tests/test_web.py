@@ -140,3 +140,16 @@ def test_header_mode_answers_only_requests_that_carry_the_secret(tmp_path):
             "X-Remote-User": "quantri", "X-Cchc-Proxy-Secret": "bi-mat-chung-123"})[0] == 200
         assert request(running["base"], "GET", "/media/x.xlsx", headers={  # the proxy vouches: past the gate
             "X-Remote-User": "quantri", "X-Cchc-Proxy-Secret": "bi-mat-chung-123"})[0] == 404
+
+
+def test_every_page_is_served_as_vietnamese_with_the_dashboards_title(server):
+    """Chrome offers "Translate from English?" on a page marked lang="en"; the tab said "Streamlit" until the app ran."""
+    for path in ("/", "/giai-quyet", "/don-vi?don_vi=Ia%20Tul"):
+        status, answer, page = request(server["base"], "GET", path)
+        assert status == 200 and answer.getheader("Content-Type").startswith("text/html"), path
+        assert '<html lang="vi">' in page and 'lang="en"' not in page, path
+        assert "<title>Chỉ số CCHC – Bảng điều hành</title>" in page, path
+        assert int(answer.getheader("Content-Length")) == len(page.encode("utf-8")), path
+        assert 'src="./static/js/index.' in page, path  # Streamlit's own page, whole
+    status, answer, script = request(server["base"], "GET", "/_stcore/health")
+    assert script == "ok"  # other answers pass untouched

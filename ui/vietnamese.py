@@ -133,11 +133,16 @@ _SCRIPT = """<script data-cchc-vietnamese>
       if (fixed !== null && fixed !== value) el.setAttribute(name, fixed);
     }
   };
+  // A chart's drawing is thousands of nodes with none of Streamlit's words (its mode bar, where Streamlit adds
+  // "Fullscreen", is outside it): the walk never enters a drawing, which keeps the page's first drawing cheap.
+  const SKIP = "svg.main-svg, canvas";
+  const filter = {acceptNode: n => n.nodeType === Node.ELEMENT_NODE && n.matches(SKIP)
+    ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT};
   const fix = node => {
     if (node.nodeType === Node.TEXT_NODE) return fixText(node);
-    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    if (node.nodeType !== Node.ELEMENT_NODE || node.closest(SKIP)) return;
     fixAttrs(node);
-    const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, filter);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (n.nodeType === Node.TEXT_NODE) fixText(n); else fixAttrs(n);
     }
@@ -146,7 +151,7 @@ _SCRIPT = """<script data-cchc-vietnamese>
     for (const r of records) {
       if (r.type === "childList") r.addedNodes.forEach(fix);
       else if (r.type === "characterData") fixText(r.target);
-      else fixAttrs(r.target);
+      else if (!r.target.closest(SKIP)) fixAttrs(r.target);
     }
   }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
                                         attributeFilter: ATTRS});
