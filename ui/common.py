@@ -131,7 +131,9 @@ def dataframe(frame: pd.DataFrame, excel: str | None = None, **kwargs):
         st.caption("Bảng trống: không có dòng nào.")
         return None
     kwargs.setdefault("placeholder", "–")
-    shown = st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    plain = frame.copy()
+    plain.attrs = {}  # the exact values are for the workbook; Streamlit would try to send them as JSON
+    shown = st.dataframe(plain, hide_index=True, width="stretch", **kwargs)
     if excel:
         excel_button(frame, excel)
     return shown

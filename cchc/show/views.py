@@ -281,6 +281,17 @@ def import_history(store: Store) -> pd.DataFrame:
     return store.import_history()
 
 
+def with_exact(table: pd.DataFrame, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`table` carrying, for "Tải Excel", the unrounded rates behind its percent columns ({header: frame column}):
+    the screen shows "95,2%", the workbook gets 0.95238… with a % format (show/excel.EXACT_ATTR)."""
+    from .excel import EXACT_ATTR
+
+    exact = {header: frame[key].astype("float64") for header, key in columns.items()
+             if header in table.columns and key in frame.columns}
+    table.attrs[EXACT_ATTR] = {**(table.attrs.get(EXACT_ATTR) or {}), **exact}
+    return table
+
+
 def behind_table(frame: pd.DataFrame, key: str, changes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Units behind on one rate, for display: Vietnamese headers, formatted numbers; with `changes`
     (compare.unit_changes), the rate's change against the previous period and a year before, where there is data."""
@@ -294,7 +305,8 @@ def behind_table(frame: pd.DataFrame, key: str, changes: pd.DataFrame | None = N
         "Số hồ sơ tính tỷ lệ": denominator.map(lambda v: fmt.number(v)),
         "Số hồ sơ còn thiếu để đạt": frame["gap"].map(lambda v: fmt.number(v)),
     })
-    return insert_changes(table, frame["unit"], changes, {key: (spec.label, spec.short or spec.label)})
+    table = insert_changes(table, frame["unit"], changes, {key: (spec.label, spec.short or spec.label)})
+    return with_exact(table, frame, {spec.label: key})
 
 
 AGENCY_CRITERIA_COLUMNS = ("Mã", "Tiêu chí", "Tình trạng", "Chỉ tiêu", "Hiện tại")
@@ -342,8 +354,9 @@ def processing_table(units: pd.DataFrame, on_time_target: Target | None,
         "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
         "Tỷ lệ xin lỗi": frame["apology_rate"].map(fmt.percent),
     })
-    return insert_changes(table, frame["unit"], changes, {"on_time_rate": ("Tỷ lệ đúng hạn", "Đúng hạn"),
-                                                          "apology_rate": ("Tỷ lệ xin lỗi", "Xin lỗi")})
+    table = insert_changes(table, frame["unit"], changes, {"on_time_rate": ("Tỷ lệ đúng hạn", "Đúng hạn"),
+                                                           "apology_rate": ("Tỷ lệ xin lỗi", "Xin lỗi")})
+    return with_exact(table, frame, {"Tỷ lệ đúng hạn": "on_time_rate", "Tỷ lệ xin lỗi": "apology_rate"})
 
 
 def online_table(units: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -376,11 +389,12 @@ def online_table(units: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd
         out["Tỷ lệ một phần"] = frame["online_partial_share"].map(fmt.percent)
         columns.update({"online_full_share": ("Tỷ lệ toàn trình", "Toàn trình"),
                         "online_partial_share": ("Tỷ lệ một phần", "Một phần")})
-    return insert_changes(out, frame["unit"], changes, columns)
+    out = insert_changes(out, frame["unit"], changes, columns)
+    return with_exact(out, frame, {header: key for key, (header, _) in columns.items()})
 
 
 def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Tháng": frame["period"].map(fmt.period_label),
         "Tiếp nhận": frame["received_total"].map(fmt.number),
         "Mới tiếp nhận": frame["new_received"].map(fmt.number),
@@ -394,6 +408,7 @@ def monthly_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Trả BCCI": frame["returned_bcci"].map(fmt.number),
         "Văn bản xin lỗi": frame["late_apologies"].map(fmt.number),
     })
+    return with_exact(table, frame, {"Tỷ lệ đúng hạn": "on_time_rate"})
 
 
 def changes_text(replaced: int, changed_values: int | None, changed_rows: int | None, what: str) -> str:
