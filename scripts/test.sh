@@ -15,4 +15,12 @@ command -v chromium >/dev/null 2>&1 ||
 trap 'bash scripts/postgres.sh stop' EXIT
 postgres_env=$(bash scripts/postgres.sh start)
 eval "$postgres_env"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Test files run in parallel, each file on one worker (its servers and browser are set up once): one worker more
+# than the machine has cores, as much of the time goes to waiting on servers and Chromium. CCHC_TEST_WORKERS=0
+# runs everything in this one process (for a debugger, or -x on the first failure in file order).
+workers=${CCHC_TEST_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}
+if [ "$workers" = 0 ]; then
+  .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+else
+  .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadfile "$@"
+fi
