@@ -6,7 +6,7 @@ from streamlit.errors import StreamlitAPIException
 from cchc import rights
 from cchc.show import figures, views
 from cchc.store.database import StorageError
-from ui import common
+from ui import common, fit
 from ui.safe import md
 
 # Least widths (px) of the agency's criteria tables: 556 in all, what a table gets at 1024 px with the sidebar open;
@@ -74,13 +74,13 @@ else:
     st.caption(md(f"Tình trạng tính cho cả {organisation.name} ({f.describe(organisation)}), đúng như trang Tổng "
                   "quan: theo số liệu thống kê TTHC, số liệu thủ tục và báo cáo tiến độ."))
     # Stacked, one above the other, at CRITERIA_COLUMNS' widths: status, target and value stay in view without
-    # scrolling sideways at 1024 px; a long name is cut short there, whole in "Tải Excel".
+    # scrolling sideways at 1024 px; a long name wraps on up to four lines (whole in the cell's overlay and Excel).
     for role, title, codes in (("lead", "Chủ trì", leads), ("support", "Phối hợp", supports)):
         st.markdown(f"**{title}: {len(codes)} tiêu chí**")
         if codes:
-            common.dataframe(views.criteria_table(status[status["code"].isin(codes)], views.AGENCY_CRITERIA_COLUMNS),
-                             excel=f"Tiêu chí {title.lower()} - {unit}", key=f"criteria_{role}",
-                             column_config=CRITERIA_COLUMNS)
+            table = views.criteria_table(status[status["code"].isin(codes)], views.AGENCY_CRITERIA_COLUMNS)
+            common.dataframe(table, excel=f"Tiêu chí {title.lower()} - {unit}", key=f"criteria_{role}",
+                             column_config=CRITERIA_COLUMNS, **fit.wrapped_rows(table["Tiêu chí"], 220))
         else:
             st.caption("Không có tiêu chí nào.")
 

@@ -55,3 +55,18 @@ def criteria_columns(frame, names: dict[str, int] = SCORE_NAME_WIDTHS) -> dict:
     from ui import league
 
     return league.column_widths(frame, {name: {"width": width} for name, width in names.items()})
+
+
+# Streamlit wraps a table cell's text only when its rows are taller than 4rem (64 px)
+LINE_PX, LETTER_PX, WRAP_MIN_ROW_PX, HEADER_PX, MAX_LINES = 18, 7.3, 66, 36, 4
+
+
+def wrapped_rows(texts, column_px: int) -> dict:
+    """st.dataframe's row_height and height for a short table whose `texts` column (`column_px` wide) should read
+    whole: rows tall enough for its longest text on up to MAX_LINES lines, every row shown (the page scrolls, not
+    the table); one line of rows when every text fits on one."""
+    texts = [str(t) for t in texts]
+    letters = max(1, int(column_px // LETTER_PX) - 2)  # the cell's padding
+    lines = min(MAX_LINES, max((-(-len(t) // letters) for t in texts), default=1))
+    row_px = 35 if lines <= 1 else max(WRAP_MIN_ROW_PX, lines * LINE_PX + 12)
+    return {"row_height": row_px, "height": HEADER_PX + row_px * len(texts) + 2}

@@ -188,3 +188,12 @@ def test_the_close_ratio_is_set_on_the_data_page(own_url):
     store = Store(own_url)
     assert json.loads(store.rules_json(2019))["close_ratio"] == 0.6
     store.dispose()
+
+
+def test_long_criterion_names_wrap_in_taller_rows(sample_url):
+    """Ia Tul supports criteria named in 80–157 letters: its tables' rows are tall enough for Streamlit to wrap them
+    (above 64 px); names of one line would keep 35 px rows (ui.fit.wrapped_rows, tests/ui/test_fit_rows.py)."""
+    at = open_page("pages/don_vi.py", {"don_vi": "UBND xã Ia Tul"})
+    tables = [d for d in at.dataframe if "Tiêu chí" in d.value.columns]
+    assert len(tables) == 2
+    assert [t.proto.row_height for t in tables] == [84, 84]  # both hold a name longer than 3 lines of 28 letters
