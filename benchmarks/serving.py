@@ -78,7 +78,8 @@ class Server:
 
 @contextmanager
 def streamlit_server(script: Path, port: int, log: Path, env: dict | None = None,
-                     options: list[str] | None = None, cwd: Path | None = None):
+                     options: list[str] | None = None, cwd: Path | None = None,
+                     start_timeout_s: float = START_TIMEOUT_S):
     """`python -m streamlit run script` on 127.0.0.1:port until the block ends; its output goes to `log`."""
     if not port_is_free(port):
         raise SystemExit(f"cổng {port} đang bận: chọn cổng khác (--port)")
@@ -104,7 +105,7 @@ def streamlit_server(script: Path, port: int, log: Path, env: dict | None = None
     reader.start()
     server = Server(process, port, log)
     try:
-        if not ready.wait(START_TIMEOUT_S) or process.poll() is not None:
+        if not ready.wait(start_timeout_s) or process.poll() is not None:
             raise SystemExit(f"streamlit không khởi động được ({script}):\n{log.read_text(encoding='utf-8')}")
         with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=30) as answer:
             if answer.read() != b"ok":

@@ -18,10 +18,6 @@ import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
-import threading
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +27,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 from support import ROOT, SheetSpec, book
 
+from benchmarks import serving
 from cchc.ingest import load_sample_data
 from cchc.sample import build_template_workbook, sample_stats_table
 from cchc.store.database import Store
@@ -41,7 +38,6 @@ ARTIFACTS = Path(os.environ.get("CCHC_ARTIFACTS", ROOT / "test-artifacts"))
 TIMEOUT_MS = 60_000  # an upper bound for any one wait (2 loaded CI cores), never a time that is waited out
 SERVER_START_S = 90
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-READY_LINE = "You can now view your Streamlit app"
 
 
 def free_port() -> int:
@@ -66,44 +62,14 @@ def streamlit_server(folder: Path, name: str, env_extra: dict | None = None, pre
     if prepare is not None:
         prepare(store)
     store.dispose()
-    port = free_port()
-    inherited = {k: v for k, v in os.environ.items() if k not in ("CCHC_AUTH", "CCHC_LOGIN_REQUIRED")}
-    env = {**inherited, "CCHC_DATABASE_URL": url, "CCHC_USER": "e2e", **(env_extra or {})}
     log_path = folder / f"{name}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-        errors="replace")
-    ready = threading.Event()
-
-    def copy_log() -> None:  # keeps the pipe drained for the server's whole life
-        with open(log_path, "w", encoding="utf-8") as log:
-            for line in process.stdout:
-                log.write(line)
-                log.flush()
-                if READY_LINE in line:
-                    ready.set()
-        ready.set()  # the process ended: wake the waiter, which then sees it is gone
-
-    reader = threading.Thread(target=copy_log, daemon=True)
-    reader.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        if not ready.wait(SERVER_START_S) or process.poll() is not None:
-            pytest.fail(f"streamlit did not start within {SERVER_START_S} s:\n{log_path.read_text()}")
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as answer:
-            assert answer.read() == b"ok"
-        yield {"base": base, "url": url}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reader.join(timeout=10)
+    env = {"CCHC_DATABASE_URL": url, "CCHC_USER": "e2e", **(env_extra or {})}
+    try:  # the benchmarks' launcher: the same process, log and health check, one copy of them
+        with serving.streamlit_server(ROOT / "serve.py", free_port(), log_path, env=env, cwd=ROOT,
+                                      start_timeout_s=SERVER_START_S) as running:
+            yield {"base": running.base, "url": url}
+    except SystemExit as refused:  # the launcher's way of saying the server did not start
+        pytest.fail(str(refused))
     text = log_path.read_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(log_path, ARTIFACTS / f"{name}.log")
