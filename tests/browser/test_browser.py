@@ -334,7 +334,7 @@ def test_presentation_mode(server, page):
     open_page(page, f"{server['base']}/?nam=2019&trinh_chieu=1")
     number = page.locator(".slide-number")
     expect(number).to_have_text(re.compile(r"^1 / "))
-    assert not page.get_by_test_id("stSidebar").is_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()  # waits: the sidebar goes once the slide is drawn
     shot(page, "trinh-chieu-1")
     page.keyboard.press("ArrowRight")
     expect(number).to_have_text(re.compile(r"^2 / "))
