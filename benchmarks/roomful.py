@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -130,11 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.sessions, args.rounds = 4, 1
     result = run(args)
-    text = report(result)
-    print(text)
-    out = Path(args.out) if args.out else OUT_DIR / "roomful.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({**result, "table": text}, ensure_ascii=False, indent=1), encoding="utf-8")
+    serving.write_result(result, report(result), args.out, OUT_DIR / "roomful.json")
     return 0
 
 

@@ -225,3 +225,11 @@ def vn(value: float, digits: int = 2) -> str:
     from cchc import formatting
 
     return formatting.number(value, digits)
+
+
+def write_result(result: dict, table: str, out: str | None, default: Path) -> None:
+    """Print a benchmark's table and keep its raw figures (JSON) at `out`, or at `default`."""
+    print(table)
+    path = Path(out) if out else default
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**result, "table": table}, ensure_ascii=False, indent=1), encoding="utf-8")
