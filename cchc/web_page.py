@@ -17,8 +17,14 @@ import re
 TITLE = "Chỉ số CCHC – Bảng điều hành"  # also the title app.py gives Streamlit
 
 
+STREAMLIT_PAGE_MARK = "./static/js/index."  # the script tag of Streamlit's own index.html
+
+
 def rewrite_index(page: str) -> str:
-    """Streamlit's index.html with the dashboard's language and title."""
+    """Streamlit's index.html with the dashboard's language and title; any other page (the login page has its own
+    title) as it came."""
+    if STREAMLIT_PAGE_MARK not in page:
+        return page
     page = re.sub(r"<html\b[^>]*>", '<html lang="vi">', page, count=1)
     page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(TITLE)}</title>", page, count=1, flags=re.S)
     return page
@@ -31,7 +37,7 @@ class VietnamesePage:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope.get("method") != "GET":
             return await self.app(scope, receive, send)
         start: dict | None = None
         body: list[bytes] = []
@@ -41,7 +47,7 @@ class VietnamesePage:
             if message["type"] == "http.response.start":
                 headers = {k.lower(): v for k, v in message.get("headers", [])}
                 is_page = (message.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html")
-                           and b"content-encoding" not in headers and scope.get("method") == "GET")
+                           and b"content-encoding" not in headers)
                 if not is_page:
                     return await send(message)
                 start = message

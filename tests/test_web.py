@@ -153,3 +153,4 @@ def test_every_page_is_served_as_vietnamese_with_the_dashboards_title(server):
         assert 'src="./static/js/index.' in page, path  # Streamlit's own page, whole
     status, answer, script = request(server["base"], "GET", "/_stcore/health")
     assert script == "ok"  # other answers pass untouched
+    assert "<title>Đăng nhập – Bảng điều hành Chỉ số CCHC</title>" in request(server["base"], "GET", "/dang-nhap")[2]
