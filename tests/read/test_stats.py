@@ -412,6 +412,12 @@ def test_older_export_names():
     (("Kỳ báo cáo",), "month"), (("Tháng",), "month"), (("Năm",), "year"),
     # early and on time together: read as on time when the file has no separate on-time column (_resolve_late)
     (("Số hồ sơ đã giải quyết", "Trong hạn"), "resolved_on_time+early"),
+    # with a comma, as one-stop exports write it (a report builder in dangcam/codeigniter4: "giải quyết trước,
+    # đúng hạn"; the Biểu 06 layouts: "Trước hạn, đúng hạn")
+    (("Giải quyết trước, đúng hạn",), "resolved_on_time+early"),
+    (("Số hồ sơ đã giải quyết", "Trước hạn, đúng hạn"), "resolved_on_time+early"),
+    (("Đúng hạn, trước hạn",), "resolved_on_time+early"),
+    (("Trước hạn và đúng hạn",), "resolved_on_time+early"),
     (("Trực tiếp - dịch vụ bưu chính",), "received_direct"),
     (("Tháng/năm",), "month"),
     (("Đơn vị/Lĩnh vực",), "unit"),
