@@ -184,6 +184,28 @@ def test_early_and_on_time_together():
     assert not [m for m in warnings(result) if "không biết cột này" in m]
 
 
+
+def test_a_report_builders_flat_header_with_early_and_on_time_joined_by_a_comma():
+    """One-row header as a one-stop report builder writes it (dangcam/codeigniter4 public/js/export2excel.js: a
+    merged title, "tiếp nhận, đã giải quyết, giải quyết trước, đúng hạn, tỉ lệ, trễ hạn, tỉ lệ, đang giải quyết,
+    trong hạn, tỉ lệ, quá hạn, tỉ lệ", rates as text with a dot, a "Tổng cộng" row). It was refused for want of an
+    on-time column."""
+    header = ["STT", "Đơn vị", "Tiếp nhận", "Đã giải quyết", "Giải quyết trước, đúng hạn",
+              "Tỉ lệ giải quyết trước, đúng hạn", "Trễ hạn", "Tỉ lệ trễ hạn", "Đang giải quyết", "Trong hạn",
+              "Tỉ lệ trong hạn", "Quá hạn", "Tỉ lệ quá hạn"]
+    rows = [[1, "UBND xã Ia Tul", 120, 100, 96, "96.00", 4, "4.00", 20, 18, "90.00", 2, "10.00"],
+            [2, "Phòng Tư pháp", 40, 38, 38, "100.00", 0, "0.00", 2, 2, "100.00", 0, "0.00"],
+            ["Tổng cộng", None, 160, 138, 134, "97.10", 4, "2.90", 22, 20, "90.91", 2, "9.09"]]
+    data = book(SheetSpec("Sheet1", [[TITLE], header, *rows], ["A1:M1", "A5:B5"]))
+    result = check_file(data, "bao_cao_mot_cua.xlsx")
+    assert result.ok, result.findings.errors
+    got = figures_of(result, "UBND xã Ia Tul")
+    assert (got["received_total"], got["resolved_total"], got["resolved_on_time"], got["resolved_late"]) == \
+        (120, 100, 96, 4)  # early and on time together, read as on time: the file has no separate column
+    assert (got["pending_total"], got["pending_in_time"], got["pending_overdue"]) == (20, 18, 2)
+    assert sorted(result.stats.records["unit"]) == ["Phòng Tư pháp", "UBND xã Ia Tul"]  # the total row is not a unit
+    assert not [m for m in warnings(result) if "không biết cột này" in m]
+
 def test_online_from_end_to_end_and_partly_online_and_the_other_ways():
     columns = [("Đơn vị", None),
                ("Số hồ sơ nhận giải quyết", ["Trực tuyến toàn trình", "Trực tuyến một phần", "Hình thức khác",
