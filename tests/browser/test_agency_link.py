@@ -8,7 +8,7 @@ from urllib.parse import quote, unquote_plus
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import TIMEOUT_MS, idle, main, open_page, streamlit_server, warm
+from test_browser import TIMEOUT_MS, idle, main, open_page, settled, streamlit_server, warm
 
 IA_TUL = "UBND xã Ia Tul"
 
@@ -98,7 +98,7 @@ def test_the_criteria_tables_fit_the_width(server, browser, width):
         open_page(tab, f"{server['base']}/don-vi?don_vi={quote(IA_TUL)}")  # leads 2 criteria, supports 24
         shown(tab)
         tab.wait_for_function(FRAMES_READY)
-        assert tab.evaluate(SCROLL) == [0, 0]  # nothing to scroll sideways in "Chủ trì" and "Phối hợp"
+        assert settled(tab, SCROLL) == [0, 0]  # nothing to scroll sideways in "Chủ trì" and "Phối hợp"
         # a "Tải Excel" under each criteria table, and under the monthly figures
         expect(tab.get_by_role("button", name="Tải Excel")).to_have_count(3)
     finally:

@@ -177,6 +177,23 @@ def wait_still(page, selector: str) -> None:
     page.wait_for_function(STILL, arg=selector, polling=100)
 
 
+def settled(page, script: str, arg=None, polls: int = 3, every_ms: int = 150):
+    """What `script` returns once the page has stopped changing it: the same JSON-equal result `polls` times in a
+    row, `every_ms` apart (a loaded machine draws a page in several frames, and a table measured mid-draw is not
+    what anyone sees). Fails after TIMEOUT_MS if it never settles."""
+    last, same, waited = object(), 0, 0
+    while True:
+        now = page.evaluate(script, arg)
+        same = same + 1 if now == last else 1
+        if same >= polls:
+            return now
+        if waited > TIMEOUT_MS:
+            raise AssertionError(f"{script[:60]}... never settled; last {now!r}")
+        last = now
+        page.wait_for_timeout(every_ms)
+        waited += every_ms
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")

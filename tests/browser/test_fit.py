@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import ARTIFACTS, TIMEOUT_MS, idle, open_page, streamlit_server, wait_still, warm
+from test_browser import ARTIFACTS, TIMEOUT_MS, idle, open_page, settled, streamlit_server, wait_still, warm
 
 SIZES = [(1280, 720), (1024, 768)]
 UNIT = "UBND xã Ia Tul"
@@ -175,7 +175,7 @@ def test_no_text_is_cut_on_any_page(server, window):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         slug = (path.split("?")[0] or "tong-quan") + ("-don-vi-chon" if "?" in path else "")
         page.screenshot(path=str(ARTIFACTS / f"fit-{width}x{height}-{slug}.png"), animations="disabled")
-        found = page.evaluate(CUT, [sorted(NAME_COLUMNS), list(IN_VIEW)])
+        found = settled(page, CUT, [sorted(NAME_COLUMNS), list(IN_VIEW)])
         if found:
             problems[title] = found
         page.close()
