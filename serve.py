@@ -6,9 +6,10 @@ import os
 import streamlit as st
 from starlette.middleware import Middleware
 
-from cchc import web, web_page
+from cchc import tcp, web, web_page
 
 web.check_startup()
+tcp.answer_without_delay()  # answers on a kept-alive connection wait for no delayed ACK (cchc/tcp.py)
 os.environ["CCHC_SERVED"] = "1"  # the pages know the login pages exist
 
 
