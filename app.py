@@ -27,7 +27,7 @@ pages = {
         st.Page("pages/truc_tuyen.py", title="Trực tuyến và BCCI", icon=":material/language:", url_path="truc-tuyen"),
         st.Page("pages/tieu_chi.py", title="Tiêu chí và điểm", icon=":material/checklist:", url_path="tieu-chi"),
         st.Page("pages/gia_dinh.py", title="Giả định", icon=":material/tune:", url_path="gia-dinh"),
-        st.Page("pages/don_vi.py", title="Đơn vị", icon=":material/apartment:", url_path="don-vi"),
+        st.Page(common.UNIT_PAGE, title="Đơn vị", icon=":material/apartment:", url_path=common.UNIT_PATH),
         st.Page("pages/chi_so_766.py", title="Chỉ số 766", icon=":material/leaderboard:", url_path="chi-so-766"),
     ],
     "Quản trị": [

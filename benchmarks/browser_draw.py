@@ -74,7 +74,7 @@ def load(context, url: str, charts: int) -> dict:
         marks = page.evaluate("() => window.__cchcMarks")
         sizes = page.evaluate("""() => ({
             plots: document.querySelectorAll('.js-plotly-plot').length,
-            tables: document.querySelectorAll("[data-testid='stDataFrame']").length,
+            tables: document.querySelectorAll("[data-testid='stDataFrame'], table.cchc-table").length,  // grids, HTML
             nodes: document.querySelectorAll('*').length,
             plotly_js: (performance.getEntriesByType('resource')  // when Plotly's code had arrived
                         .find(e => /PlotlyChart/.test(e.name)) || {}).responseEnd,

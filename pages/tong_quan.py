@@ -60,7 +60,10 @@ if points:
     if chosen is not None:
         st.subheader(f"Lĩnh vực {md(f'{chosen.code}. {chosen.name}')}: {fmt.points(chosen.lost)} điểm bị mất")
         members = [c for c in score.criteria if c.domain == chosen.code]
-        common.dataframe(views.score_table(views.PlanScoreView(members)), excel=f"Tiêu chí lĩnh vực {chosen.code}")
+        domain_table = views.score_table(views.PlanScoreView(members))
+        common.static_table(domain_table[list(views.OVERVIEW_SCORE_COLUMNS)], f"Tiêu chí lĩnh vực {chosen.code}",
+                            excel=f"Tiêu chí lĩnh vực {chosen.code}", excel_frame=domain_table, nowrap=views.SCORE_NOWRAP_COLUMNS,
+                            numeric=views.SCORE_NUMERIC_COLUMNS)
 
 has_stats = any(totals.values())
 if not has_stats:
@@ -79,7 +82,9 @@ else:
 
 st.subheader("Các tiêu chí và chỉ tiêu")
 criteria = views.score_table(score)
-common.dataframe(criteria, height=min(38 * (len(score.criteria) + 1), 700), excel="Các tiêu chí và chỉ tiêu",
-                 column_config=fit.criteria_columns(criteria))
+st.caption("Nguồn và căn cứ của từng số có trong tệp Excel và ở trang Tiêu chí và điểm.")
+common.static_table(criteria[list(views.OVERVIEW_SCORE_COLUMNS)], "Các tiêu chí và chỉ tiêu",
+                    excel="Các tiêu chí và chỉ tiêu", excel_frame=criteria, nowrap=views.SCORE_NOWRAP_COLUMNS,
+                    numeric=views.SCORE_NUMERIC_COLUMNS)
 st.page_link("pages/tieu_chi.py", label="Xem chi tiết điểm dự kiến, thời hạn và so sánh các năm",
              icon=":material/arrow_forward:")

@@ -469,3 +469,57 @@ def reads_as(markdown: str) -> str:
 
     rendered = MarkdownIt("commonmark").render(markdown)
     return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "").strip()
+
+
+def html_tables(at) -> list:
+    """The plain HTML tables a page shows (cchc.show.html_table), read back from its st.html elements as the
+    browser would show them: one DataFrame of cell texts each, its links in .attrs["links"] ({column: {text: href}})."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.cell, self.row, self.href = [], None, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table" and "cchc-table" in (attrs.get("class") or "").split():
+                self.tables.append({"head": [], "rows": [], "links": []})
+            elif self.tables and tag == "tr":
+                self.row = []
+            elif self.tables and tag in ("th", "td"):
+                self.cell, self.href = "", None
+            elif self.tables and tag == "a" and self.cell is not None:
+                self.href = attrs.get("href")
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if not self.tables:
+                return
+            table = self.tables[-1]
+            if tag in ("th", "td") and self.cell is not None:
+                self.row.append((tag, self.cell, self.href))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                if all(kind == "th" for kind, _, _ in self.row):
+                    table["head"] = [text for _, text, _ in self.row]
+                else:
+                    table["rows"].append([text for _, text, _ in self.row])
+                    table["links"].append([href for _, _, href in self.row])
+                self.row = None
+
+    reader = Reader()
+    for element in at.get("html"):
+        reader.feed(element.proto.body)
+    frames = []
+    for table in reader.tables:
+        frame = pd.DataFrame(table["rows"], columns=table["head"])
+        frame.attrs["links"] = {column: {row[i]: links[i] for row, links in zip(table["rows"], table["links"])
+                                         if links[i]} for i, column in enumerate(table["head"])}
+        frames.append(frame)
+    return frames

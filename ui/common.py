@@ -17,6 +17,7 @@ from ui.safe import md
 
 DATA_PAGE = "pages/du_lieu.py"
 UNIT_PAGE = "pages/don_vi.py"
+UNIT_PATH = "don-vi"  # its address (app.py), relative: links from a page of the app reach it under any base path
 
 
 @st.cache_resource(show_spinner=False)
@@ -137,6 +138,22 @@ def dataframe(frame: pd.DataFrame, excel: str | None = None, **kwargs):
     if excel:
         excel_button(frame, excel)
     return shown
+
+
+def static_table(frame: pd.DataFrame, label: str, excel: str | None = None, excel_frame: pd.DataFrame | None = None,
+                 **options) -> None:
+    """A display table as plain HTML (cchc.show.html_table: light to draw, every cell whole, links allowed), with
+    the Excel download of `excel_frame` (or the table) when `excel` (the file's title) is given."""
+    from cchc.show.html_table import table_html
+
+    if not len(frame):
+        st.caption("Bảng trống: không có dòng nào.")
+        return
+    plain = frame.copy()
+    plain.attrs = {}
+    st.html(table_html(plain, label=label, **options))
+    if excel:
+        excel_button(excel_frame if excel_frame is not None else frame, excel)
 
 
 def _slug(text: str) -> str:

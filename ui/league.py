@@ -131,20 +131,15 @@ def units_behind_section(units: pd.DataFrame, plan) -> None:
         st.success(f"Tất cả đơn vị đều đạt mọi chỉ tiêu đo được trong kỳ này ({names}).")
         return
     st.caption(f"{len(frame)} đơn vị chưa đạt ít nhất một chỉ tiêu ({names}). Mỗi ô ghi tỷ lệ của đơn vị ở chỉ tiêu "
-               "chưa đạt (◐ gần đạt, ✖ chưa đạt); ✔ là đã đạt, – là không có hồ sơ để tính. Bấm vào một dòng để mở "
-               "trang đơn vị.")
+               "chưa đạt (◐ gần đạt, ✖ chưa đạt); ✔ là đã đạt, – là không có hồ sơ để tính. Bấm vào tên một đơn vị "
+               "để mở trang của đơn vị đó.")
     shown = league.missed_table(frame, chosen, dict(common.organisation().levels))
-    event = common.dataframe(shown, excel="Đơn vị chưa đạt chỉ tiêu", key="don_vi_chua_dat", on_select="rerun",
-                             selection_mode=["single-row", "single-cell"], height=min(35 * (len(shown) + 1) + 3,
-                                                                                      TABLE_MAX_HEIGHT),
-                             column_config=column_widths(shown, {"Đơn vị": st.column_config.TextColumn(pinned=True)}))
-    _open_selected(event, shown)
-
-
-def _open_selected(event, shown: pd.DataFrame) -> None:
-    row = selected_row(event.get("selection", {})) if event else None
-    if row is not None and row < len(shown):
-        st.switch_page(common.UNIT_PAGE, query_params={"don_vi": shown["Đơn vị"].iloc[row]})
+    # a link per unit to its page, the period and level kept (a plain table: the overview draws fast)
+    pages = {unit: f"{common.UNIT_PATH}?{common.query_string(exclude=('don_vi',), extra={'don_vi': unit})}"
+             for unit in shown["Đơn vị"]}
+    common.static_table(shown, "Đơn vị chưa đạt chỉ tiêu", excel="Đơn vị chưa đạt chỉ tiêu",
+                        nowrap=[c for c in shown.columns if c != "Đơn vị"], names=("Đơn vị",), links={"Đơn vị": pages},
+                        max_height=TABLE_MAX_HEIGHT)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ _SCRIPT = """<script data-cchc-vietnamese>
   // the app's and the user's own words are never rewritten, except where Streamlit writes its own words in
   // markdown too: its tooltips, the uploader's button, its dialogs
   const OWN = '[data-testid="stMarkdownContainer"], [data-testid="stCode"], [data-testid="stText"], '
-    + '[data-testid="stCaptionContainer"], pre, code, .main-svg';
+    + '[data-testid="stCaptionContainer"], [data-testid="stHtml"], pre, code, .main-svg';
   const CHROME = '[data-testid="stTooltipContent"], [data-testid="stFileUploaderDropzone"], [role="dialog"]';
   const say = text => {
     const key = text.trim();
@@ -135,7 +135,8 @@ _SCRIPT = """<script data-cchc-vietnamese>
   };
   // A chart's drawing is thousands of nodes with none of Streamlit's words (its mode bar, where Streamlit adds
   // "Fullscreen", is outside it): the walk never enters a drawing, which keeps the page's first drawing cheap.
-  const SKIP = "svg.main-svg, canvas";
+  // Nor does it enter the app's own HTML (its tables hold hundreds of cells of names from the user's files).
+  const SKIP = "svg.main-svg, canvas, [data-testid='stHtml']";
   const filter = {acceptNode: n => n.nodeType === Node.ELEMENT_NODE && n.matches(SKIP)
     ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT};
   const fix = node => {

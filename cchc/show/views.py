@@ -310,6 +310,11 @@ def behind_table(frame: pd.DataFrame, key: str, changes: pd.DataFrame | None = N
 
 
 AGENCY_CRITERIA_COLUMNS = ("Mã", "Tiêu chí", "Tình trạng", "Chỉ tiêu", "Hiện tại")
+# score_table's columns a meeting reads on the overview (where each figure comes from: its Excel, Tiêu chí và điểm)
+OVERVIEW_SCORE_COLUMNS = ("Mã", "Tiêu chí", "Chỉ tiêu", "Hiện tại", "Tình trạng", "Điểm chuẩn", "Điểm thẩm định",
+                          "Điểm dự kiến", "Thay đổi")
+SCORE_NUMERIC_COLUMNS = ("Điểm chuẩn", "Điểm thẩm định", "Điểm dự kiến", "Thay đổi")
+SCORE_NOWRAP_COLUMNS = ("Mã", "Chỉ tiêu", "Hiện tại", "Tình trạng", *SCORE_NUMERIC_COLUMNS)
 
 
 def criteria_table(status: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -109,3 +109,17 @@ def test_a_click_on_a_unit_behind_on_the_overview_opens_its_page(server, page):
     expect(page).to_have_url(re.compile(r"/don-vi\?.*don_vi=" + re.escape(quote_plus(
         "Chi nhánh Văn phòng đăng ký đất đai"))))
     idle(page)
+
+
+def test_a_click_on_a_unit_behind_on_the_overview_opens_its_page(server, page):
+    """The overview's "Đơn vị chưa đạt chỉ tiêu" is a plain table: a unit's name is a link to its page, the period
+    kept. The land registry office misses the on-time target in April–June (335 of 405 on time)."""
+    unit = "Chi nhánh Văn phòng đăng ký đất đai"
+    open_page(page, f"{server['base']}/?{QUERY}")
+    link = page.get_by_role("region", name="Đơn vị chưa đạt chỉ tiêu").get_by_role("link", name=unit)
+    link.scroll_into_view_if_needed()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/don-vi\?.*don_vi=" + re.escape(quote_plus(unit))))
+    idle(page)
+    expect(page.get_by_role("combobox", name="Chọn cơ quan, đơn vị hoặc xã")).to_have_value(unit)
+    assert "thang=T04&thang=T06" in page.url

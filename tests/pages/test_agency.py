@@ -13,7 +13,7 @@ from urllib.parse import quote_plus
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import reads_as
+from support import html_tables, reads_as
 from test_pages import open_page as shared_open_page
 
 from cchc.ingest import load_sample_data
@@ -95,7 +95,7 @@ def percent(fraction: float) -> str:
 
 def test_every_agency_shows_the_overviews_verdicts(sample_url):
     overview = open_page("pages/tong_quan.py")
-    every = [d.value for d in overview.dataframe if "Điểm dự kiến" in d.value.columns and len(d.value) == 27]
+    every = [t for t in html_tables(overview) if "Điểm dự kiến" in t.columns and len(t) == 27]
     assert len(every) == 1  # "Các tiêu chí và chỉ tiêu": the 27 criteria of Kế hoạch 75
     verdicts = by_code(every[0])
     compared = 0
@@ -176,7 +176,7 @@ def test_the_close_ratio_is_set_on_the_data_page(own_url):
     store.dispose()
     # 6,6 % against 10 % reaches 60 % of the target: "Gần đạt" on the overview and on the agency's page
     overview = open_page("pages/tong_quan.py")
-    every = [d.value for d in overview.dataframe if "Điểm dự kiến" in d.value.columns and len(d.value) == 27][0]
+    every = [t for t in html_tables(overview) if "Điểm dự kiến" in t.columns and len(t) == 27][0]
     assert by_code(every)["7.3.2"][0] == "◐ Gần đạt"
     agency = open_page("pages/don_vi.py", {"don_vi": "Phòng Văn hóa-Thông tin"})
     assert by_code(agency_criteria(agency)[0])["7.3.2"][0] == "◐ Gần đạt"

@@ -13,6 +13,7 @@ from collections import defaultdict
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support import html_tables
 from test_pages import open_page
 
 from cchc.ingest import load_sample_data
@@ -205,7 +206,8 @@ def test_the_overview_lists_units_with_every_target_they_miss(sample):
 
     at = open_page("pages/tong_quan.py", Q2)
     assert "Đơn vị chưa đạt chỉ tiêu" in [s.value for s in at.subheader]
-    table = next(d.value for d in at.dataframe if "Số chỉ tiêu chưa đạt" in d.value.columns).set_index("Đơn vị")
+    shown = next(t for t in html_tables(at) if "Số chỉ tiêu chưa đạt" in t.columns)
+    table = shown.set_index("Đơn vị")
     behind = {u for u, c in q2.items() if missed(c)}
     assert set(table.index) == behind
     for unit in behind:
@@ -214,6 +216,10 @@ def test_the_overview_lists_units_with_every_target_they_miss(sample):
     assert table.loc["Chi nhánh Văn phòng đăng ký đất đai", "Đúng hạn (100%)"] == f"✖ {vn(on_time(land) * 100)}%"
     assert table.loc["UBND xã Ia Tul", "Đúng hạn (100%)"] == "◐ 96,5%"  # within 90% of the target: close
     assert table.loc["Phòng Nội vụ", "Đúng hạn (100%)"] == "✔"
+    # every unit's name opens its page, the period kept: the link as the browser resolves it from the overview
+    links = shown.attrs["links"]["Đơn vị"]
+    assert set(links) == behind
+    assert links["UBND xã Ia Tul"] == "don-vi?thang=T04&thang=T06&don_vi=UBND+x%C3%A3+Ia+Tul"  # 2019: the default
 
 
 def test_a_card_of_another_scope_than_the_pages_gets_no_change(sample):
