@@ -14,7 +14,6 @@ websocket starts as an HTTP connection, so it keeps the option.
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import socket
 
@@ -44,27 +43,27 @@ def _with_nodelay(connection_made):
 
 
 def protocol_classes() -> list[type]:
-    """uvicorn's HTTP protocol classes that can be imported here (its "auto" picks one of them)."""
-    from uvicorn.config import HTTP_PROTOCOLS
-
+    """uvicorn's HTTP protocol classes that can be imported here (its "auto" is httptools' when installed, else h11's;
+    zttp's need a package this project does not install)."""
     classes = []
-    for name, where in HTTP_PROTOCOLS.items():
-        if name == "auto":
-            continue
-        module, _, attribute = where.partition(":")
-        try:
-            classes.append(getattr(importlib.import_module(module), attribute))
-        except (ImportError, AttributeError):  # httptools and the like are optional
-            continue
+    try:
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        classes.append(H11Protocol)
+    except ImportError:
+        pass
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        classes.append(HttpToolsProtocol)
+    except ImportError:  # httptools is optional
+        pass
     return classes
 
 
 def answer_without_delay() -> bool:
     """Set TCP_NODELAY on every connection uvicorn accepts from now on; True when at least one protocol is mended."""
-    try:
-        classes = protocol_classes()
-    except ImportError:  # not served by uvicorn: nothing to mend here
-        return False
+    classes = protocol_classes()  # none when not served by uvicorn: nothing to mend then
     for cls in classes:
         if not getattr(cls.connection_made, "cchc_nodelay", False):
             cls.connection_made = _with_nodelay(cls.connection_made)

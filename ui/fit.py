@@ -27,15 +27,16 @@ _CSS = f"""<style>
   text-overflow: clip; }}
 {_STACK}
 /* plain HTML tables (cchc.show.html_table): Streamlit's look, every cell whole, sideways scroll only if it must */
-.cchc-table-wrap {{ overflow-x: auto; margin-bottom: 0.5rem; }}
+.cchc-table-wrap {{ overflow-x: auto; margin-bottom: 0.5rem; container-type: inline-size; }}
+@container (max-width: 720px) {{ .cchc-table .optional {{ display: none; }} }}
 .cchc-table {{ width: 100%; border-collapse: collapse; font-size: 0.95rem; line-height: 1.35; }}
 .cchc-table th {{ text-align: left; vertical-align: bottom; font-weight: 600; color: rgba(49, 51, 63, 0.75);
-  background: rgb(240, 242, 246); border-bottom: 1px solid rgba(49, 51, 63, 0.2); padding: 0.35rem 0.5rem; }}
-.cchc-table td {{ vertical-align: top; border-bottom: 1px solid rgba(49, 51, 63, 0.1); padding: 0.35rem 0.5rem; }}
+  background: rgb(240, 242, 246); border-bottom: 1px solid rgba(49, 51, 63, 0.2); padding: 0.35rem 0.4rem; }}
+.cchc-table td {{ vertical-align: top; border-bottom: 1px solid rgba(49, 51, 63, 0.1); padding: 0.35rem 0.4rem; }}
 .cchc-table tbody tr:nth-child(even) {{ background: rgba(240, 242, 246, 0.45); }}
 .cchc-table thead th {{ position: sticky; top: 0; z-index: 1; }}
 .cchc-table td.nowrap {{ white-space: nowrap; }}
-.cchc-table .name {{ min-width: 11em; }}
+.cchc-table .name {{ min-width: 8em; }}
 .cchc-table .num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 </style>"""
 

@@ -138,7 +138,8 @@ def units_behind_section(units: pd.DataFrame, plan) -> None:
     pages = {unit: f"{common.UNIT_PATH}?{common.query_string(exclude=('don_vi',), extra={'don_vi': unit})}"
              for unit in shown["Đơn vị"]}
     common.static_table(shown, "Đơn vị chưa đạt chỉ tiêu", excel="Đơn vị chưa đạt chỉ tiêu",
-                        nowrap=[c for c in shown.columns if c != "Đơn vị"], names=("Đơn vị",), links={"Đơn vị": pages},
+                        nowrap=[c for c in shown.columns if c != "Đơn vị"], names=("Đơn vị",), optional=("Cấp",),
+                        links={"Đơn vị": pages},
                         max_height=TABLE_MAX_HEIGHT)
 
 

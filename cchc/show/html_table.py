@@ -23,20 +23,22 @@ def _cell_text(value) -> str:
 
 
 def table_html(frame: pd.DataFrame, *, label: str, nowrap: Iterable[str] = (), numeric: Iterable[str] = (),
-               names: Iterable[str] = (), links: Mapping[str, Mapping[str, str]] | None = None,
-               max_height: int | None = None) -> str:
+               names: Iterable[str] = (), optional: Iterable[str] = (),
+               links: Mapping[str, Mapping[str, str]] | None = None, max_height: int | None = None) -> str:
     """`frame` as an HTML table inside a region named `label` that scrolls sideways only if it must.
 
     `nowrap` columns keep their cells on one line (codes, statuses, figures: their headers still wrap); `numeric`
     columns are right-aligned; `names` columns (free text, such as a unit's name) keep room for a few words a line;
-    `links[column][text]` is the address a cell of `column` with that text opens (in the same tab). With
+    `optional` columns give way when the table is narrow (below 720 px: a projector at 1024 px with the sidebar
+    open), so the others stay in view; `links[column][text]` is the address a cell of `column` with that text opens (in the same tab). With
     `max_height` (px) the rows scroll under a header that stays.
     """
-    nowrap, numeric, names, links = set(nowrap), set(numeric), set(names), links or {}
+    nowrap, numeric, names, optional = set(nowrap), set(numeric), set(names), set(optional)
+    links = links or {}
 
     def classes(column: str) -> str:
-        kinds = [k for k, on in (("nowrap", column in nowrap), ("num", column in numeric), ("name", column in names))
-                 if on]
+        kinds = [k for k, on in (("nowrap", column in nowrap), ("num", column in numeric), ("name", column in names),
+                                 ("optional", column in optional)) if on]
         return f' class="{" ".join(kinds)}"' if kinds else ""
 
     head = "".join(f'<th scope="col"{classes(c)}>{html.escape(str(c))}</th>' for c in frame.columns)

@@ -51,3 +51,4 @@ def test_columns_keep_their_kind():
     assert '<th scope="col" class="nowrap num">Điểm</th>' in body
     assert 'style="max-height: 528px; overflow-y: auto"' in body
     assert "max-height" not in table_html(frame, label="Tiêu chí")
+    assert '<td class="optional">Tỷ lệ đúng hạn</td>' in table_html(frame, label="Tiêu chí", optional=("Tiêu chí",))
