@@ -60,10 +60,7 @@ if points:
     if chosen is not None:
         st.subheader(f"Lĩnh vực {md(f'{chosen.code}. {chosen.name}')}: {fmt.points(chosen.lost)} điểm bị mất")
         members = [c for c in score.criteria if c.domain == chosen.code]
-        domain_table = views.score_table(views.PlanScoreView(members))
-        common.static_table(domain_table[list(views.OVERVIEW_SCORE_COLUMNS)], f"Tiêu chí lĩnh vực {chosen.code}",
-                            excel=f"Tiêu chí lĩnh vực {chosen.code}", excel_frame=domain_table, nowrap=views.SCORE_NOWRAP_COLUMNS,
-                            numeric=views.SCORE_NUMERIC_COLUMNS)
+        common.score_table(views.score_table(views.PlanScoreView(members)), f"Tiêu chí lĩnh vực {chosen.code}")
 
 has_stats = any(totals.values())
 if not has_stats:
@@ -83,8 +80,6 @@ else:
 st.subheader("Các tiêu chí và chỉ tiêu")
 criteria = views.score_table(score)
 st.caption("Nguồn và căn cứ của từng số có trong tệp Excel và ở trang Tiêu chí và điểm.")
-common.static_table(criteria[list(views.OVERVIEW_SCORE_COLUMNS)], "Các tiêu chí và chỉ tiêu",
-                    excel="Các tiêu chí và chỉ tiêu", excel_frame=criteria, nowrap=views.SCORE_NOWRAP_COLUMNS,
-                    numeric=views.SCORE_NUMERIC_COLUMNS)
+common.score_table(criteria, "Các tiêu chí và chỉ tiêu")
 st.page_link("pages/tieu_chi.py", label="Xem chi tiết điểm dự kiến, thời hạn và so sánh các năm",
              icon=":material/arrow_forward:")

@@ -149,11 +149,16 @@ def static_table(frame: pd.DataFrame, label: str, excel: str | None = None, exce
     if not len(frame):
         st.caption("Bảng trống: không có dòng nào.")
         return
-    plain = frame.copy()
-    plain.attrs = {}
-    st.html(table_html(plain, label=label, **options))
+    st.html(table_html(frame, label=label, **options))
     if excel:
         excel_button(excel_frame if excel_frame is not None else frame, excel)
+
+
+def score_table(table: pd.DataFrame, title: str) -> None:
+    """views.score_table as the overview shows it (a meeting's columns) under `title`; its Excel has every column."""
+    shown = table[list(views.OVERVIEW_SCORE_COLUMNS)]
+    static_table(shown, title, excel=title, excel_frame=table, nowrap=views.SCORE_NOWRAP_COLUMNS,
+                 numeric=views.SCORE_NUMERIC_COLUMNS)
 
 
 def _slug(text: str) -> str:

@@ -48,8 +48,8 @@ STYLE = """<style>
 .slide-table th { text-align: left; color: #52606d; font-weight: 600; border-bottom: 2px solid #9aa5b1;
   padding: 0.25rem 0.5rem; }
 .slide-table td { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0.5rem; vertical-align: top; }
-.slide-table .slide-code, .slide-table .slide-nowrap { white-space: nowrap; }
-.slide-table .slide-target { min-width: 6em; }
+.slide-table .nowrap { white-space: nowrap; }
+.slide-table .name { min-width: 6em; }
 /* the controls look like Streamlit's own buttons */
 .slide-control { display: inline-flex; align-items: center; justify-content: center; white-space: nowrap;
   min-height: 2.5rem; padding: 0.25rem 0.75rem; border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2);
@@ -231,15 +231,13 @@ def _cards_html(cards) -> str:
 
 
 def _table(title: str, table) -> None:
-    """A page of criteria as an HTML table (every cell escaped: names come from the plan workbook)."""
+    """A page of criteria as an HTML table (cchc.show.html_table: every cell escaped, names come from the plan)."""
+    from cchc.show.html_table import table_html
+
     st.markdown(f"### {md(title)}")
-    columns = views.AGENCY_CRITERIA_COLUMNS  # as the agency page orders them
-    classes = {"Mã": "slide-code", "Điểm bị mất": "slide-nowrap", "Chỉ tiêu": "slide-target",
-               "Hiện tại": "slide-nowrap", "Tình trạng": "slide-nowrap"}
-    head = "".join(f"<th class='{classes.get(c, '')}'>{html.escape(c)}</th>" for c in columns)
-    rows = "".join("<tr>" + "".join(f"<td class='{classes.get(c, '')}'>{html.escape(str(row[c]))}</td>"
-                                    for c in columns) + "</tr>" for _, row in table.iterrows())
-    st.html(f"<table class='slide-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    columns = list(views.AGENCY_CRITERIA_COLUMNS)  # as the agency page orders them
+    st.html(table_html(table[columns], label=title, table_class="slide-table", names=("Chỉ tiêu",),
+                       nowrap=("Mã", "Điểm bị mất", "Hiện tại", "Tình trạng")))
 
 
 def _chart(fig, x_range=None) -> None:

@@ -24,14 +24,17 @@ def _cell_text(value) -> str:
 
 def table_html(frame: pd.DataFrame, *, label: str, nowrap: Iterable[str] = (), numeric: Iterable[str] = (),
                names: Iterable[str] = (), optional: Iterable[str] = (),
-               links: Mapping[str, Mapping[str, str]] | None = None, max_height: int | None = None) -> str:
+               links: Mapping[str, Mapping[str, str]] | None = None, max_height: int | None = None,
+               table_class: str = TABLE_CLASS) -> str:
     """`frame` as an HTML table inside a region named `label` that scrolls sideways only if it must.
 
     `nowrap` columns keep their cells on one line (codes, statuses, figures: their headers still wrap); `numeric`
-    columns are right-aligned; `names` columns (free text, such as a unit's name) keep room for a few words a line;
+    columns are right-aligned; `names` columns (free text, such as a unit's name) may wrap but keep room for a few
+    words a line;
     `optional` columns give way when the table is narrow (below 720 px: a projector at 1024 px with the sidebar
     open), so the others stay in view; `links[column][text]` is the address a cell of `column` with that text opens (in the same tab). With
-    `max_height` (px) the rows scroll under a header that stays.
+    `max_height` (px) the rows scroll under a header that stays. `table_class` names the table (its wrapper is
+    "<class>-wrap") for the style sheet that lays it out: the page's (ui/fit.py) or the slides' (ui/presentation.py).
     """
     nowrap, numeric, names, optional = set(nowrap), set(numeric), set(names), set(optional)
     links = links or {}
@@ -54,6 +57,6 @@ def table_html(frame: pd.DataFrame, *, label: str, nowrap: Iterable[str] = (), n
             cells.append(f"<td{classes(column)}>{shown}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     height = f' style="max-height: {int(max_height)}px; overflow-y: auto"' if max_height else ""
-    return (f'<div class="{TABLE_CLASS}-wrap" role="region" aria-label="{html.escape(label, quote=True)}" '
-            f'tabindex="0"{height}><table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="{table_class}-wrap" role="region" aria-label="{html.escape(label, quote=True)}" '
+            f'tabindex="0"{height}><table class="{table_class}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
