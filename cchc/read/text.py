@@ -9,10 +9,14 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _HYPHEN_SPACES = re.compile(r"\s*[-–—]\s*")
+# Vietnamese writes a syllable's final i or y either way ("tỉ lệ" / "tỷ lệ", "kì" / "kỳ", "lí" / "lý", "quí" / "quý"):
+# folded to y, so one spelling in a vocabulary matches both.
+_FINAL_I = re.compile(r"\b(t|k|l|m|s|h|qu)i\b")
 
 
 def fold(value: object) -> str:
-    """Fold text for matching: lower case, no diacritics (đ → d), single spaces, no spaces around hyphens.
+    """Fold text for matching: lower case, no diacritics (đ → d), single spaces, no spaces around hyphens, a
+    syllable's final i written y ("tỉ lệ" and "tỷ lệ" both fold to "ty le").
 
     "Văn phòng HĐND- UBND huyện" and "van phong hdnd-ubnd huyen" fold to the same string, which is how
     the HĐND/HDND typo and stray spaces are absorbed.
@@ -29,7 +33,7 @@ def _fold_text(text: str) -> str:
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = text.replace("đ", "d").replace("Đ", "D").lower()
     text = _SPACES.sub(" ", text).strip()
-    return _HYPHEN_SPACES.sub("-", text)
+    return _FINAL_I.sub(r"\1y", _HYPHEN_SPACES.sub("-", text))
 
 
 def clean(value: object) -> str:

@@ -206,6 +206,31 @@ def test_a_report_builders_flat_header_with_early_and_on_time_joined_by_a_comma(
     assert sorted(result.stats.records["unit"]) == ["Phòng Tư pháp", "UBND xã Ia Tul"]  # the total row is not a unit
     assert not [m for m in warnings(result) if "không biết cột này" in m]
 
+def test_the_land_office_summary_of_a_one_stop_builder_reads_whole():
+    """The same builder's Excel summary (export_excel: the office and the national motto side by side, merged, the
+    form's name, "Tháng 05 năm 2024" alone on its row, a blank row, then the header), its rates written as numbers
+    under "Tỉ lệ …": the period comes from the title, the rates are known as rates (no "unknown column" warning)."""
+    header = ["STT", "Đơn vị", "Tiếp nhận", "Đã giải quyết", "Giải quyết trước, đúng hạn",
+              "Tỉ lệ giải quyết trước, đúng hạn", "Trễ hạn", "Tỉ lệ trễ hạn", "Đang giải quyết", "Trong hạn",
+              "Tỉ lệ trong hạn", "Quá hạn", "Tỉ lệ quá hạn"]
+    top = ["VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI\nChi nhánh huyện Ia Pa"] + [None] * 6 + \
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"] + [None] * 6
+    rows = [top, ["BIỂU TỔNG HỢP CÔNG TÁC TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ ĐẤT ĐAI"], ["Tháng 05 năm 2024"], [], header,
+            [1, "UBND xã Ia Tul", 120, 100, 96, 96, 4, 4, 20, 18, 90, 2, 10],
+            [2, "UBND xã Chư Răng", 80, 70, 63, 90, 7, 10, 10, 9, 90, 1, 10],
+            ["Tổng cộng", None, 200, 170, 159, 93.53, 11, 6.47, 30, 27, 90, 3, 10]]
+    data = book(SheetSpec("Export", rows, ["A1:G1", "H1:N1", "A2:N2", "A3:N3"]))
+    result = check_file(data, "datdai_t05_2024.xlsx")
+    assert result.ok, result.findings.errors
+    assert set(result.stats.records["period"]) == {"2024-05"}
+    got = figures_of(result, "UBND xã Chư Răng")
+    assert (got["received_total"], got["resolved_total"], got["resolved_on_time"], got["resolved_late"]) == \
+        (80, 70, 63, 7)
+    assert (got["pending_total"], got["pending_in_time"], got["pending_overdue"]) == (10, 9, 1)
+    assert sorted(result.stats.records["unit"]) == ["UBND xã Chư Răng", "UBND xã Ia Tul"]
+    assert not [m for m in warnings(result) if "không biết cột này" in m]
+
+
 def test_online_from_end_to_end_and_partly_online_and_the_other_ways():
     columns = [("Đơn vị", None),
                ("Số hồ sơ nhận giải quyết", ["Trực tuyến toàn trình", "Trực tuyến một phần", "Hình thức khác",

@@ -54,6 +54,15 @@ def test_rates_are_recognised_as_rates_and_never_warned_as_unknown():
     assert result.findings.ok and unmapped_warnings(result.findings) == []
 
 
+def test_rates_spelled_ti_le_are_rates_too():
+    """"Tỉ lệ" and "tỷ lệ" are both correct Vietnamese; a one-stop export writes "Tỉ lệ trễ hạn" with numbers."""
+    header = ["Đơn vị", "Năm", "Tháng", "Tổng số hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Quá hạn",
+              "Tỉ lệ đúng hạn", "Tỉ lệ trễ hạn"]
+    rows = [header, ["Phòng Tư pháp", 2019, 1, 10, 9, 8, 1, 88.9, 11.1]]
+    result = read_stats(xlsx_bytes({"T1": rows}), "t1.xlsx")
+    assert result.findings.ok and unmapped_warnings(result.findings) == []
+
+
 def test_a_numeric_plan_column_nobody_reads_is_named():
     header = PLAN_HEADER[:5] + ["Điểm thưởng"] + PLAN_HEADER[5:]
     rows = [r[:5] + [0.5] + r[5:] for r in SMALL_PLAN_ROWS]
